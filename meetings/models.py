@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Municipality, Representative
+
+
+class Series(models.Model):
+    """A numbered series of meetings, e.g. "Runder Tisch – Willkommen in Südwestfalen"."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Meeting(models.Model):
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+    )
+    number = models.PositiveIntegerField(_("number in the series"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    host = models.ForeignKey(
+        Municipality,
+        verbose_name=_("host municipality"),
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+        null=True,
+        blank=True,
+    )
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.TextField(_("venue address"), blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organised_meetings",
+    )
+    # Raised on every change that calendars must pick up (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=Q(series__isnull=False, number__isnull=False),
+                name="unique_meeting_number_in_series",
+                violation_error_message=_("This series already has a meeting with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        if self.series_id and self.number:
+            return f"{self.number}. {self.series}: {self.title}"
+        return self.title
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    presenters = models.ManyToManyField(
+        Representative, verbose_name=_("presenters"), blank=True, related_name="agenda_items"
+    )
+    presenter_text = models.CharField(
+        _("presenters (free text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("For presenters who are not representatives in the portal."),
+    )
+    presenting_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("presenting municipality"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="presented_agenda_items",
+    )
+    duration_minutes = models.PositiveIntegerField(_("planned duration (minutes)"), default=15)
+    practice = models.ForeignKey(
+        "practices.Practice",
+        verbose_name=_("good-practice example"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def duration(self):
+        return timedelta(minutes=self.duration_minutes)
+
+
+class Invitation(models.Model):
+    class Response(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        TENTATIVE = "tentative", _("Tentative")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    representative = models.ForeignKey(
+        Representative,
+        verbose_name=_("representative"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    on_behalf_of = models.ForeignKey(
+        Municipality,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    response = models.CharField(
+        _("response"), max_length=16, choices=Response.choices, default=Response.OPEN
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "on_behalf_of__name", "representative__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "representative"], name="one_invitation_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["meeting", "response"])]
+
+    def __str__(self):
+        return f"{self.representative.full_name} – {self.meeting}"

@@ -1,0 +1,262 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. People log in with their e-mail address; there is no user name."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class District(models.Model):
+    ags_prefix = models.CharField(
+        _("AGS prefix"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", _("Enter the 5-digit district key."))],
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    seat = models.CharField(_("seat"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A member of the round table: a town or municipality, or an organisation.
+
+    District administrations and the agency take part as well; they are members of
+    the organisation kinds and have no 8-digit AGS of their own.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Town")
+        MUNICIPALITY = "municipality", _("Municipality")
+        DISTRICT_ADMINISTRATION = "district_administration", _("District administration")
+        AGENCY = "agency", _("Agency")
+
+    ags = models.CharField(
+        _("AGS"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("Enter the 8-digit municipality key (AGS)."))],
+        help_text=_("Official municipality key (Amtlicher Gemeindeschlüssel), 8 digits."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("short name in addresses"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        null=True,
+        blank=True,
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_date = models.DateField(_("population as of"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    is_active = models.BooleanField(_("active member"), default=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["district", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_organisation(self):
+        return self.kind in {self.Kind.DISTRICT_ADMINISTRATION, self.Kind.AGENCY}
+
+
+class Network(models.Model):
+    """A network or project that municipalities belong to, e.g. "Smart Cities"."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    funding_note = models.CharField(_("funding"), max_length=300, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, through="NetworkMembership", related_name="networks"
+    )
+
+    class Meta:
+        verbose_name = _("network or project")
+        verbose_name_plural = _("networks and projects")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkMembership(models.Model):
+    class Role(models.TextChoices):
+        PIONEER = "pioneer", _("Pioneer municipality")
+        MEMBER = "member", _("Network member")
+        PARTNER = "partner", _("Partner")
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="network_memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    starts_on = models.DateField(_("since"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        ordering = ["network", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "municipality", "starts_on"],
+                name="unique_network_membership_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.network} ({self.get_role_display()})"
+
+
+class Representative(models.Model):
+    """A person who takes part in the round table on behalf of a member.
+
+    A representative belongs to one municipality for a period; when somebody changes
+    jobs, the old row gets an end date and a new one starts, so history stays true.
+    """
+
+    class Function(models.TextChoices):
+        CITY_MARKETING = "city_marketing", _("City marketing")
+        ECONOMIC_DEVELOPMENT = "economic_development", _("Economic development")
+        MUNICIPAL_ADMINISTRATION = "municipal_administration", _("Municipal administration")
+        DISTRICT_ADMINISTRATION = "district_administration", _("District administration")
+        AGENCY = "agency", _("Agency")
+        OTHER = "other", _("Other")
+
+    class Salutation(models.TextChoices):
+        NONE = "", _("(none)")
+        MS = "ms", _("Ms")
+        MR = "mr", _("Mr")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality or organisation"),
+        on_delete=models.PROTECT,
+        related_name="representatives",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representatives",
+    )
+    salutation = models.CharField(
+        _("form of address"), max_length=8, choices=Salutation.choices, blank=True
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True, help_text=_("e.g. Dr."))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    function = models.CharField(_("function"), max_length=40, choices=Function.choices)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_main_contact = models.BooleanField(_("main contact"), default=False)
+    starts_on = models.DateField(_("since"), default=timezone.localdate)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # What other signed-in members may see; anonymous visitors never see contacts.
+    show_email = models.BooleanField(_("show my email address to other members"), default=True)
+    show_phone = models.BooleanField(_("show my phone number to other members"), default=False)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(is_main_contact=True, ends_on__isnull=True),
+                name="one_main_contact_per_municipality",
+                violation_error_message=_("This municipality already has a main contact."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="representative_ends_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["municipality", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.municipality})"
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    @property
+    def is_current(self):
+        return self.ends_on is None or self.ends_on >= timezone.localdate()

@@ -1,0 +1,78 @@
+"""Who may do what with members' data. Views, templates and admin use these checks.
+
+Roles:
+- admin: a superuser; everything, including Django admin.
+- agency staff: member of the group STAFF_GROUP_NAME; manages meetings, members and practices.
+- representative: a user linked to a current Representative of a municipality.
+"""
+
+from django.utils import timezone
+
+STAFF_GROUP_NAME = "Agency staff"
+
+
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_agency_staff(user) -> bool:
+    """True for agency staff and admins. The answer is kept on the user for the request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_agency_staff", None)
+    if cached is None:
+        cached = user.groups.filter(name=STAFF_GROUP_NAME).exists()
+        user._is_agency_staff = cached
+    return cached
+
+
+def current_representative(user):
+    """The user's current Representative row (with municipality), or None."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_current_representative"):
+        today = timezone.localdate()
+        user._current_representative = (
+            user.representatives.select_related("municipality", "municipality__district")
+            .filter(starts_on__lte=today)
+            .exclude(ends_on__lt=today)
+            .order_by("-is_main_contact", "-starts_on")
+            .first()
+        )
+    return user._current_representative
+
+
+def current_municipality(user):
+    representative = current_representative(user)
+    return representative.municipality if representative else None
+
+
+def is_representative(user) -> bool:
+    return current_representative(user) is not None
+
+
+def is_member(user) -> bool:
+    """Signed-in people who may see members-only content."""
+    return is_agency_staff(user) or is_representative(user)
+
+
+def role_of(user) -> str:
+    if not user.is_authenticated:
+        return "anonymous"
+    if is_admin(user):
+        return "admin"
+    if is_agency_staff(user):
+        return "staff"
+    if is_representative(user):
+        return "representative"
+    return "user"
+
+
+def can_manage_members(user) -> bool:
+    return is_agency_staff(user)
+
+
+def can_view_member_directory(user) -> bool:
+    return is_member(user)

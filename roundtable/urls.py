@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from roundtable import views
+
+admin.site.site_header = _("Round table administration")
+admin.site.site_title = _("Round table")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("seite/<slug:kind>/", views.legal_page, name="legal_page"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("allauth.urls")),
+    path("mitglieder/", include("members.urls")),
+    path("treffen/", include("meetings.urls")),
+    path("praxisbeispiele/", include("practices.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler403 = "roundtable.views.error_403"
+handler404 = "roundtable.views.error_404"
+handler500 = "roundtable.views.error_500"

@@ -1,0 +1,57 @@
+from django.db import connection
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from meetings.selectors import meetings_upcoming_for_user
+from members import permissions
+from practices.selectors import practices_newest_for_user
+from roundtable.models import LegalPage
+from roundtable.selectors import legal_page_get
+
+
+@require_GET
+def home(request):
+    context = {}
+    if permissions.is_member(request.user):
+        context["upcoming_meetings"] = meetings_upcoming_for_user(user=request.user, limit=5)
+        context["newest_practices"] = practices_newest_for_user(user=request.user, limit=5)
+        context["representative"] = permissions.current_representative(request.user)
+    return render(request, "home.html", context)
+
+
+@require_GET
+def legal_page(request, kind):
+    if kind not in LegalPage.Kind.values:
+        raise Http404
+    page = legal_page_get(kind=kind, language=get_language())
+    return render(
+        request,
+        "pages/legal.html",
+        {"page": page, "kind": kind, "default_template": f"pages/{kind}_default.html"},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: the process answers and reaches the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the request: the failure may lie in a context processor.
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))

@@ -1,0 +1,47 @@
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium, never a downloaded browser. A missing browser fails the tests.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    # A missing element should fail within seconds, not half a minute.
+    page.set_default_timeout(10_000)
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the real log-in form."""
+
+    def do_login(email, password):
+        page.goto(f"{live_server.url}/konto/login/")
+        page.get_by_label("E-Mail-Adresse").fill(email)
+        page.get_by_label("Passwort").fill(password)
+        page.locator("main").get_by_role("button", name="Anmelden").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return do_login
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A German browser in Berlin, like most of the portal's users.
+    return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}
