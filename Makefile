@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: help setup run test bench lint format messages system-deps browser clean
+.PHONY: help setup run test bench lint format messages system-deps browser wrk clean
 
 help:
 	@echo "make run    - set up and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -44,7 +44,13 @@ run: setup
 test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup
+# The load generator for throughput figures; as root it is installed when missing.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "The benchmark needs wrk: apt-get install wrk" >&2; exit 1; fi; }
+
+bench: setup wrk
 	$(PY) -m bench.run
 
 lint: $(VENV)/.synced

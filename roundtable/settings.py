@@ -301,6 +301,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 PORTAL_OPERATOR = env.str("PORTAL_OPERATOR", default="Südwestfalen Agentur GmbH")
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="runder-tisch@example.org")
 
+# Only `make bench` turns this on: it adds a constant view to compare pages against.
+BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,6 +22,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCHMARK_ENDPOINTS:
+    urlpatterns += [path("bench/bare", views.bench_bare, name="bench_bare")]
+
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 

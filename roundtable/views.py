@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
@@ -42,6 +42,11 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bench_bare(request):
+    """A constant response: the benchmark's yardstick for the framework's own cost."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def error_403(request, exception=None):

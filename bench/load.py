@@ -1,0 +1,93 @@
+"""50 concurrent users for 60 s against gunicorn + PostgreSQL + Redis + a worker (locust)."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.urls import reverse
+
+from meetings.models import Invitation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(context, base_url, users, seconds):
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    meeting = context.meeting
+    config = {
+        "pages": [
+            reverse("home"),
+            reverse("meetings:list"),
+            reverse("meetings:detail", args=[meeting.pk]),
+            f"{reverse('practices:list')}?q=Neubürger",
+            reverse("members:directory"),
+        ],
+        "people": [
+            {
+                "cookie": person["cookie"],
+                "invitation": person["invitation"],
+                "form_url": reverse("meetings:detail", args=[meeting.pk]),
+                "respond_url": reverse("meetings:respond", args=[meeting.pk]),
+            }
+            for person in context.load_users
+        ],
+    }
+    (folder / "config.json").write_text(json.dumps(config))
+    env = {
+        **os.environ,
+        "BENCH_LOAD_CONFIG": str(folder / "config.json"),
+        "BENCH_LOAD_LOG": str(folder / "acknowledged.json"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        base_url,
+        "--csv",
+        str(folder / "stats"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603
+    with open(folder / "stats_stats.csv", encoding="utf-8") as handle:
+        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+    server_errors = 0
+    failures_file = folder / "stats_failures.csv"
+    if failures_file.exists():
+        with open(failures_file, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if "50" in row["Error"] or "status 5" in row["Error"]:
+                    server_errors += int(row["Occurrences"])
+    acknowledged = json.loads((folder / "acknowledged.json").read_text())
+    last_answer = {}
+    for invitation_id, answer in acknowledged:
+        last_answer[invitation_id] = answer
+    stored = dict(Invitation.objects.filter(pk__in=last_answer).values_list("pk", "response"))
+    lost = sum(1 for pk, answer in last_answer.items() if stored.get(pk) != answer)
+    return {
+        "users": users,
+        "seconds": seconds,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "server_errors_5xx": server_errors,
+        "requests_per_second": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"]),
+        "p99_ms": float(total["99%"]),
+        "answers_acknowledged": len(acknowledged),
+        "answers_lost": lost,
+    }

@@ -1,0 +1,156 @@
+"""The key pages of the benchmark and how each is measured in-process."""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Invitation, Meeting
+from members.models import Municipality, Representative, User
+from members.permissions import STAFF_GROUP_NAME
+
+
+@dataclass
+class BenchContext:
+    staff: User
+    representative: User
+    meeting: Meeting
+    municipality: Municipality
+    load_users: list = field(default_factory=list)
+    cookies: dict = field(default_factory=dict)
+
+    def cookie_for(self, role):
+        return self.cookies.get(role)
+
+
+def _user(email, **extra):
+    user, _ = User.objects.get_or_create(email=email, defaults=extra)
+    return user
+
+
+def _session_cookie(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(24 * 3600)
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; django_language=de"
+
+
+def bench_context(load_users=50):
+    staff = _user("bench-staff@example.org", is_staff=True)
+    staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    meeting = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).order_by("starts_at").first()
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("representative")[:load_users]
+    )
+    people = []
+    for index, invitation in enumerate(invitations):
+        user = _user(f"bench-vertretung{index}@example.org")
+        Representative.objects.filter(pk=invitation.representative_id).update(user=user)
+        people.append((user, invitation))
+    representative_user, invitation = people[0]
+    context = BenchContext(
+        staff=staff,
+        representative=representative_user,
+        meeting=meeting,
+        municipality=invitation.on_behalf_of,
+        load_users=[
+            {"cookie": _session_cookie(user), "invitation": invitation.pk}
+            for user, invitation in people
+        ],
+    )
+    context.cookies = {
+        "staff": _session_cookie(staff),
+        "representative": _session_cookie(representative_user),
+    }
+    return context
+
+
+def key_pages(context):
+    """(name, role, url) of each key page; a page whose route is missing fails the run."""
+    meeting, municipality = context.meeting, context.municipality
+    topic_slug, district_id = _filter_values()
+    return [
+        ("start page", "representative", reverse("home")),
+        ("meeting list", "representative", reverse("meetings:list")),
+        ("meeting detail", "representative", reverse("meetings:detail", args=[meeting.pk])),
+        ("response overview", "staff", reverse("meetings:responses", args=[meeting.pk])),
+        (
+            "practice list, two filters",
+            "representative",
+            f"{reverse('practices:list')}?topic={topic_slug}&district={district_id}",
+        ),
+        (
+            "practice search, common word",
+            "representative",
+            f"{reverse('practices:list')}?q=Neubürger",
+        ),
+        (
+            "practice search, rare word",
+            "representative",
+            f"{reverse('practices:list')}?q=Streuobstwiesenpatenschaft",
+        ),
+        (
+            "municipality page",
+            "representative",
+            reverse("members:municipality", args=[municipality.slug]),
+        ),
+        ("member directory", "representative", reverse("members:directory")),
+    ]
+
+
+def _filter_values():
+    from practices.models import Topic
+
+    topic = Topic.objects.order_by("pk").first()
+    municipality = Municipality.objects.get(name="Werdohl")
+    return topic.slug, municipality.district_id
+
+
+def measure_pages(context, repeat):
+    results = []
+    for name, role, url in key_pages(context):
+        client = Client(HTTP_ACCEPT_LANGUAGE="de")
+        client.force_login(context.staff if role == "staff" else context.representative)
+        response = client.get(url)  # warm-up: caches, connections
+        if response.status_code != 200:
+            raise RuntimeError(f"{name}: {url} answered {response.status_code}")
+        timings = []
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        results.append(
+            {
+                "name": name,
+                "role": role,
+                "url": url,
+                "queries": len(queries),
+                "median_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(
+                    timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))], 1
+                ),
+            }
+        )
+        print(
+            f"  {name}: {results[-1]['queries']} queries, median {results[-1]['median_ms']} ms",
+            flush=True,
+        )
+    return results
+
+
+# (name, callable(context) -> dict) for benchmarks beside the pages, e.g. mail throughput.
+EXTRA_BENCHMARKS = []

@@ -1,0 +1,235 @@
+"""`make bench`: scale data, per-page queries and timings, throughput under gunicorn, load test.
+
+Runs on PostgreSQL (BENCH_DATABASE_URL, default a local `roundtable_bench` database), prints one
+table and writes bench/results.json. Targets (goals, not assertions): at most 15 queries per key
+page, at least 25 % of the bare view's throughput, search p95 under 100 ms.
+"""
+
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/roundtable_bench"
+REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "30"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+LOAD_USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def setup_environment():
+    os.environ.setdefault(
+        "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    os.environ["BENCHMARK_ENDPOINTS"] = "true"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    # Plain HTTP on loopback: no HTTPS redirect, cookies without the Secure flag.
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        os.environ[name] = "false"
+    os.environ["SECURE_HSTS_SECONDS"] = "0"
+    os.environ.setdefault("STATIC_ROOT", str(ROOT / "var" / "bench-static"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roundtable.settings")
+    database = os.environ["DATABASE_URL"]
+    name = database.rsplit("/", 1)[-1]
+    server = database.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            (
+                "import psycopg,sys\n"
+                f"c=psycopg.connect({server!r}, autocommit=True)\n"
+                f"n={name!r}\n"
+                "if not c.execute('select 1 from pg_database where datname=%s',(n,)).fetchone():\n"
+                "    c.execute('create database \"'+n+'\"')\n"
+            ),
+        ],
+        check=True,
+    )
+
+
+def main():
+    setup_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("generate_scale_data")
+    from bench import pages
+
+    context = pages.bench_context()
+    page_results = pages.measure_pages(context, REQUESTS_PER_PAGE)
+    throughput = measure_throughput(context, page_results)
+    extra = {}
+    for name, runner in pages.EXTRA_BENCHMARKS:
+        print(f"Running {name} ...", flush=True)
+        extra[name] = runner(context)
+    load = run_load_test(context)
+    results = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cores": os.cpu_count(),
+            "date": time.strftime("%Y-%m-%d"),
+        },
+        "pages": page_results,
+        "bare_requests_per_second": throughput["bare"],
+        "extra": extra,
+        "load_test": load,
+        "duration_seconds": round(time.monotonic() - started),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print_table(results)
+    print(f"\nResults written to {RESULTS.relative_to(ROOT)}")
+
+
+def start_gunicorn(port, workers=None):
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": ""}
+    if workers:
+        env["GUNICORN_WORKERS"] = str(workers)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "roundtable" / "gunicorn.conf.py"),
+        "--no-control-socket",
+        "roundtable.wsgi",
+    ]
+    process = subprocess.Popen(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wrk(url, cookie=None):
+    wrk_binary = shutil.which("wrk")
+    if wrk_binary is None:
+        raise RuntimeError("wrk is missing (apt-get install wrk); make bench installs it as root")
+    command = [wrk_binary, "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+def measure_throughput(context, page_results):
+    port = free_port()
+    server = start_gunicorn(port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        bare, _ = wrk(f"{base}/bench/bare")
+        for result in page_results:
+            rate, errors = wrk(base + result["url"], cookie=context.cookie_for(result["role"]))
+            result["requests_per_second"] = round(rate, 1)
+            result["ratio_to_bare"] = round(rate / bare, 3) if bare else None
+            result["non_2xx"] = errors
+    finally:
+        stop(server)
+    return {"bare": round(bare, 1)}
+
+
+def run_load_test(context):
+    from bench import load
+
+    port = free_port()
+    server = start_gunicorn(port)
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "roundtable",
+            "worker",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        return load.run(context, f"http://127.0.0.1:{port}", LOAD_USERS, LOAD_SECONDS)
+    finally:
+        stop(server)
+        stop(worker)
+
+
+def print_table(results):
+    header = (
+        f"{'page':<34} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'req/s':>8} {'/bare':>7}"
+    )
+    print("\n" + header)
+    print("-" * len(header))
+    for page in results["pages"]:
+        ratio = page.get("ratio_to_bare")
+        print(
+            f"{page['name']:<34} {page['queries']:>7} {page['median_ms']:>10.1f} "
+            f"{page['p95_ms']:>8.1f} {page.get('requests_per_second', 0):>8.1f} "
+            f"{(ratio if ratio is not None else 0):>7.2f}"
+        )
+    print(
+        f"{'bare Django view':<34} {0:>7} {'':>10} {'':>8} {results['bare_requests_per_second']:>8.1f} {1:>7.2f}"
+    )
+    for name, values in results["extra"].items():
+        print(f"{name}: " + ", ".join(f"{key} {value}" for key, value in values.items()))
+    load_result = results["load_test"]
+    print("load test: " + ", ".join(f"{key} {value}" for key, value in load_result.items()))
+
+
+if __name__ == "__main__":
+    main()
