@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/roundtable_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "30"))
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
@@ -40,9 +41,10 @@ def percentile(values, fraction):
 
 
 def setup_environment():
-    os.environ.setdefault(
-        "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    )
+    # A database of its own: the scale data must never land in a development database.
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    os.environ.pop("CACHE_URL", None)
     os.environ["BENCHMARK_ENDPOINTS"] = "true"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
@@ -55,20 +57,13 @@ def setup_environment():
     database = os.environ["DATABASE_URL"]
     name = database.rsplit("/", 1)[-1]
     server = database.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-c",
-            (
-                "import psycopg,sys\n"
-                f"c=psycopg.connect({server!r}, autocommit=True)\n"
-                f"n={name!r}\n"
-                "if not c.execute('select 1 from pg_database where datname=%s',(n,)).fetchone():\n"
-                "    c.execute('create database \"'+n+'\"')\n"
-            ),
-        ],
-        check=True,
-    )
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main():
@@ -223,7 +218,8 @@ def print_table(results):
             f"{(ratio if ratio is not None else 0):>7.2f}"
         )
     print(
-        f"{'bare Django view':<34} {0:>7} {'':>10} {'':>8} {results['bare_requests_per_second']:>8.1f} {1:>7.2f}"
+        f"{'bare Django view':<34} {0:>7} {'':>10} {'':>8} "
+        f"{results['bare_requests_per_second']:>8.1f} {1:>7.2f}"
     )
     for name, values in results["extra"].items():
         print(f"{name}: " + ", ".join(f"{key} {value}" for key, value in values.items()))
