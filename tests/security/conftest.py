@@ -1,0 +1,18 @@
+from types import SimpleNamespace
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def world(municipality, other_municipality, representative_user):
+    """One object of each kind that routes take as arguments."""
+    meeting = factories.MeetingFactory(host=municipality)
+    practice = factories.PracticeFactory(municipalities=[municipality])
+    return SimpleNamespace(
+        municipality=municipality,
+        other_municipality=other_municipality,
+        meeting=meeting,
+        practice=practice,
+    )

@@ -1,0 +1,87 @@
+"""Every URL of the project, listed from the URL configuration, with who may open it.
+
+A new route fails the matrix test until it is classified here. Each entry says which access
+rule applies and how to build its arguments from the test world (see conftest `world`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ("anonymous", "other_representative", "representative", "staff", "admin")
+
+# What a GET request answers per role: "ok" (200), "login" (redirect to the log-in page),
+# "forbidden" (403), "not_found" (404), "redirect" (any redirect), "no_error" (anything below 500).
+PUBLIC = dict.fromkeys(ROLES, "ok")
+MEMBERS = {"anonymous": "login", **dict.fromkeys(ROLES[1:], "ok")}
+STAFF = {
+    "anonymous": "login",
+    "other_representative": "forbidden",
+    "representative": "forbidden",
+    "staff": "ok",
+    "admin": "ok",
+}
+SIGNED_IN = {"anonymous": "login", **dict.fromkeys(ROLES[1:], "ok")}
+NO_ERROR = dict.fromkeys(ROLES, "no_error")
+
+
+@dataclass(frozen=True)
+class Route:
+    access: dict
+    args: Callable = lambda world: []
+    query: str = ""
+
+
+ROUTES = {
+    "home": Route(PUBLIC),
+    "healthz": Route(PUBLIC),
+    "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
+    "set_language": Route(NO_ERROR),
+    # allauth: flows for visitors (logged-in users are redirected) and account pages.
+    "account_login": Route(NO_ERROR),
+    "account_logout": Route(NO_ERROR),
+    "account_inactive": Route(NO_ERROR),
+    "account_signup": Route(NO_ERROR),
+    "account_reauthenticate": Route(NO_ERROR),
+    "account_email": Route(SIGNED_IN),
+    "account_email_verification_sent": Route(NO_ERROR),
+    "account_change_password": Route(SIGNED_IN),
+    "account_set_password": Route(NO_ERROR),
+    "account_reset_password": Route(NO_ERROR),
+    "account_confirm_login_code": Route(NO_ERROR),
+    "account_confirm_email": Route(NO_ERROR, lambda world: ["invalid-key"]),
+    "account_reset_password_from_key_done": Route(NO_ERROR),
+    "account_reset_password_from_key": Route(NO_ERROR, lambda world: ["1", "invalid-key"]),
+    "account_reset_password_done": Route(NO_ERROR),
+    "mfa_index": Route(SIGNED_IN),
+    "mfa_authenticate": Route(NO_ERROR),
+    "mfa_reauthenticate": Route(NO_ERROR),
+    "mfa_activate_totp": Route(NO_ERROR),
+    "mfa_deactivate_totp": Route(NO_ERROR),
+    "mfa_view_recovery_codes": Route(NO_ERROR),
+    "mfa_generate_recovery_codes": Route(NO_ERROR),
+    "mfa_download_recovery_codes": Route(NO_ERROR),
+}
+
+# Routes that exist only in some configurations (DEBUG media serving, benchmark endpoint).
+CONDITIONAL_PATTERNS = {"media/<path:path>", "bench/bare"}
+
+
+def project_routes():
+    """(route pattern, name) of every URL the project answers, admin included."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name
+                if namespace and name:
+                    name = f"{namespace}:{name}"
+                yield prefix + str(pattern.pattern), name
+
+    return list(walk(get_resolver().url_patterns))
