@@ -39,6 +39,7 @@ messages: $(VENV)/.synced system-deps
 setup: $(VENV)/.synced messages
 
 run: setup
+	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=true $(PY) manage.py rundev --port $(PORT)
 
 test: setup browser
