@@ -140,13 +140,13 @@ class InvitationInvalid(Exception):
 
 
 def portal_invitation_token(*, invitation: PortalInvitation) -> str:
-    return signing.dumps(invitation.key, salt=_INVITATION_SALT)
+    return signing.Signer(salt=_INVITATION_SALT).sign(invitation.key)
 
 
 def portal_invitation_from_token(*, token: str) -> PortalInvitation:
     """The invitation behind a link, or InvitationInvalid with the reason for the page."""
     try:
-        key = signing.loads(token, salt=_INVITATION_SALT)
+        key = signing.Signer(salt=_INVITATION_SALT).unsign(token)
     except signing.BadSignature:
         raise InvitationInvalid("unknown") from None
     invitation = (
