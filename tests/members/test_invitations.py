@@ -73,9 +73,7 @@ def test_invitation_of_representative_with_account_is_refused(representative_use
 def test_resending_invalidates_the_older_link(municipality, staff_user, client):
     representative = RepresentativeFactory(municipality=municipality)
     first = services.portal_invitation_create(representative=representative, invited_by=staff_user)
-    second = services.portal_invitation_create(
-        representative=representative, invited_by=staff_user
-    )
+    second = services.portal_invitation_create(representative=representative, invited_by=staff_user)
 
     old = client.get(accept_url(first))
     new = client.get(accept_url(second))
@@ -86,7 +84,9 @@ def test_resending_invalidates_the_older_link(municipality, staff_user, client):
 
 
 def test_valid_link_creates_account_for_invited_address(municipality, client):
-    representative = RepresentativeFactory(municipality=municipality, email="eingeladen@example.org")
+    representative = RepresentativeFactory(
+        municipality=municipality, email="eingeladen@example.org"
+    )
     invitation = PortalInvitationFactory(representative=representative)
 
     response = client.post(

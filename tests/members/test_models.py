@@ -37,7 +37,9 @@ def test_former_main_contact_does_not_block_a_new_one(municipality):
 
 def test_representative_end_date_must_not_precede_start(municipality):
     representative = RepresentativeFactory(municipality=municipality)
-    representative.ends_on = representative.starts_on.replace(year=representative.starts_on.year - 1)
+    representative.ends_on = representative.starts_on.replace(
+        year=representative.starts_on.year - 1
+    )
 
     with pytest.raises(IntegrityError):
         representative.save()
