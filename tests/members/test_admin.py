@@ -104,7 +104,10 @@ def test_admin_import_previews_then_confirms(staff_user, client_for):
     client = client_for(staff_user)
     upload = SimpleUploadedFile(
         "kommunen.csv",
-        "ags,name,kind,district,population\n05962060,Werdohl,Stadt,Märkischer Kreis,17000\n".encode(),
+        (
+            "ags,name,kind,district,population\n"
+            "05962060,Werdohl,Stadt,Märkischer Kreis,17000\n"
+        ).encode(),
         content_type="text/csv",
     )
     form = client.get(reverse("admin:members_municipality_import")).context["form"]
