@@ -105,8 +105,7 @@ def test_admin_import_previews_then_confirms(staff_user, client_for):
     upload = SimpleUploadedFile(
         "kommunen.csv",
         (
-            "ags,name,kind,district,population\n"
-            "05962060,Werdohl,Stadt,Märkischer Kreis,17000\n"
+            "ags,name,kind,district,population\n05962060,Werdohl,Stadt,Märkischer Kreis,17000\n"
         ).encode(),
         content_type="text/csv",
     )
