@@ -142,3 +142,32 @@ def test_invite_button_only_for_staff(municipality, staff_user, representative_u
 
     assert "Ohne Konto in das Portal einladen" in staff_page
     assert "in das Portal einladen" not in member_page
+
+
+def _municipality_with_history(municipality, count):
+    for _ in range(count):
+        person = RepresentativeFactory(municipality=municipality)
+        NetworkMembershipFactory(municipality=municipality)
+        meeting = MeetingFactory(status="held")
+        InvitationFactory(meeting=meeting, representative=person, attended=True)
+        MeetingFactory(host=municipality)
+        PracticeFactory(municipalities=[municipality])
+
+
+def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff_user)
+    url = reverse("members:municipality_detail", args=[municipality.slug])
+    _municipality_with_history(municipality, 1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+
+    _municipality_with_history(municipality, 9)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+
+    assert len(response.context["page"].contacts) == 10
+    assert len(small) == len(large)

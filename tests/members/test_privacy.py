@@ -206,3 +206,15 @@ def test_account_deletion_anonymises_and_keeps_meeting_history(
         reverse("members:municipality_detail", args=["werdohl"])
     )
     assert "vertretung@example.org" not in staff_view.content.decode()
+
+
+def test_deleted_account_no_longer_listed_as_current_contact(
+    representative_user, other_representative_user, client_for
+):
+    client_for(representative_user).post(reverse("members:account_delete"), {"password": PASSWORD})
+
+    page = client_for(other_representative_user).get(
+        reverse("members:municipality_detail", args=["werdohl"])
+    )
+
+    assert page.context["page"].contacts == []
