@@ -125,3 +125,26 @@ def test_representative_import_rejects_second_main_contact(district):
 
     assert result.has_validation_errors() or result.has_errors()
     assert not Representative.objects.exists()
+
+
+def test_municipality_import_from_xlsx_with_numeric_keys(district):
+    spreadsheet = municipality_rows([5962060, "Werdohl", "Stadt", "Märkischer Kreis", 17000, ""])
+    loaded = tablib.Dataset().load(spreadsheet.export("xlsx"), format="xlsx")
+
+    result = MunicipalityResource().import_data(loaded, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Municipality.objects.get(ags="05962060").population == 17000
+
+
+def test_municipality_export_round_trips(district):
+    MunicipalityFactory(ags="05962060", name="Werdohl", district=district)
+
+    exported = MunicipalityResource().export()
+
+    assert exported.dict[0]["ags"] == "05962060"
+    assert exported.dict[0]["district"] == "Märkischer Kreis"
+    assert exported.dict[0]["kind"] == "city"
+    result = MunicipalityResource().import_data(exported, dry_run=False)
+    assert result.totals["skip"] == 1
+    assert Municipality.objects.count() == 1

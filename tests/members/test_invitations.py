@@ -237,3 +237,11 @@ def test_invite_view_reports_refusal(municipality, staff_user, client_for):
 
     assert "bereits ein Konto" in response.content.decode()
     assert not PortalInvitation.objects.exists()
+
+
+def test_invitation_mail_html_names_its_language(municipality):
+    invitation = PortalInvitationFactory(representative__municipality=municipality)
+
+    message = services.portal_invitation_message(invitation=invitation)
+
+    assert '<html lang="de">' in message.alternatives[0].content
