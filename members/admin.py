@@ -1,8 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
 
-from members.models import District, Municipality, Network, NetworkMembership, Representative, User
+from members import services
+from members.models import (
+    District,
+    Municipality,
+    Network,
+    NetworkMembership,
+    PortalInvitation,
+    Representative,
+    User,
+)
+from members.resources import MunicipalityResource, RepresentativeResource
 
 
 @admin.register(User)
@@ -40,16 +53,24 @@ class RepresentativeInline(admin.TabularInline):
         "starts_on",
         "ends_on",
     ]
+    show_change_link = True
+
+
+class MunicipalityMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ["network", "role", "starts_on", "ends_on"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ImportExportModelAdmin):
+    resource_classes = [MunicipalityResource]
     list_display = ["name", "ags", "kind", "district", "population", "is_active"]
-    list_filter = ["district", "kind", "is_active"]
+    list_filter = ["district", "kind", "network_memberships__network", "is_active"]
     list_select_related = ["district"]
     search_fields = ["name", "ags"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [RepresentativeInline]
+    inlines = [RepresentativeInline, MunicipalityMembershipInline]
 
 
 class NetworkMembershipInline(admin.TabularInline):
@@ -66,8 +87,18 @@ class NetworkAdmin(admin.ModelAdmin):
     inlines = [NetworkMembershipInline]
 
 
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "network", "role", "starts_on", "ends_on"]
+    list_filter = ["network", "role", "municipality__district"]
+    list_select_related = ["municipality", "network"]
+    search_fields = ["municipality__name", "municipality__ags", "network__name"]
+    autocomplete_fields = ["municipality"]
+
+
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(ImportExportModelAdmin):
+    resource_classes = [RepresentativeResource]
     list_display = [
         "last_name",
         "first_name",
@@ -75,8 +106,68 @@ class RepresentativeAdmin(admin.ModelAdmin):
         "function",
         "email",
         "is_main_contact",
+        "starts_on",
+        "ends_on",
+        "has_account",
     ]
-    list_filter = ["function", "municipality__district", "is_main_contact"]
+    list_filter = [
+        "function",
+        "municipality__district",
+        "municipality__network_memberships__network",
+        "is_main_contact",
+        "municipality__is_active",
+    ]
     list_select_related = ["municipality"]
     search_fields = ["first_name", "last_name", "email", "municipality__name", "municipality__ags"]
     autocomplete_fields = ["municipality", "user"]
+    actions = ["invite_selected"]
+
+    @admin.display(boolean=True, description=_("account"), ordering="user")
+    def has_account(self, obj):
+        return obj.user_id is not None
+
+    @admin.action(description=_("Invite selected representatives to the portal"))
+    def invite_selected(self, request, queryset):
+        invited = 0
+        for representative in queryset.select_related("municipality"):
+            try:
+                services.portal_invitation_create(
+                    representative=representative, invited_by=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                invited += 1
+        if invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invitation is being sent.",
+                    "%(count)d invitations are being sent.",
+                    invited,
+                )
+                % {"count": invited},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "representative", "created_at", "sent_at", "used_at", "expires_at"]
+    list_filter = ["representative__municipality__district"]
+    list_select_related = ["representative__municipality"]
+    search_fields = ["email", "representative__last_name", "representative__municipality__name"]
+    readonly_fields = [
+        "representative",
+        "email",
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "used_at",
+        "revoked_at",
+        "invited_by",
+    ]
+
+    def has_add_permission(self, request):
+        # Invitations come from the "invite" action or the member page, never by hand.
+        return False

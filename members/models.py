@@ -230,6 +230,8 @@ class Representative(models.Model):
     # What other signed-in members may see; anonymous visitors never see contacts.
     show_email = models.BooleanField(_("show my email address to other members"), default=True)
     show_phone = models.BooleanField(_("show my phone number to other members"), default=False)
+    # Set when the person deleted their account: the row stays for meeting history.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("representative")
@@ -255,8 +257,55 @@ class Representative(models.Model):
 
     @property
     def full_name(self):
+        if self.anonymised_at:
+            return _("Former representative of %(municipality)s") % {
+                "municipality": self.municipality.name
+            }
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     @property
     def is_current(self):
         return self.ends_on is None or self.ends_on >= timezone.localdate()
+
+
+class PortalInvitation(models.Model):
+    """An invitation to create a portal account, sent by staff to a representative.
+
+    An invitation is single-use and expires; sending again replaces the older link.
+    """
+
+    representative = models.ForeignKey(
+        Representative,
+        verbose_name=_("representative"),
+        on_delete=models.CASCADE,
+        related_name="portal_invitations",
+    )
+    email = models.EmailField(_("email address"))
+    # Random key; the link carries it signed with SECRET_KEY, so neither a copy of the
+    # database nor the key alone is enough to forge a link.
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_portal_invitations",
+    )
+
+    class Meta:
+        verbose_name = _("portal invitation")
+        verbose_name_plural = _("portal invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -76,3 +76,35 @@ def can_manage_members(user) -> bool:
 
 def can_view_member_directory(user) -> bool:
     return is_member(user)
+
+
+def can_view_participation(user) -> bool:
+    return is_agency_staff(user)
+
+
+def can_invite_representative(user) -> bool:
+    return is_agency_staff(user)
+
+
+def can_edit_profile(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def visible_contact_fields(viewer, representative) -> set[str]:
+    """Which contact fields of a representative the viewer may see.
+
+    Staff and the person themself see everything; other members see what the person
+    chose to show; anybody else sees nothing.
+    """
+    if is_agency_staff(viewer):
+        return {"email", "phone"}
+    if not is_member(viewer):
+        return set()
+    if representative.user_id is not None and representative.user_id == viewer.pk:
+        return {"email", "phone"}
+    fields = set()
+    if representative.show_email:
+        fields.add("email")
+    if representative.show_phone:
+        fields.add("phone")
+    return fields

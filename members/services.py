@@ -1,12 +1,22 @@
 import csv
+import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from members.models import District, Municipality
+from members.models import District, Municipality, PortalInvitation, Representative, User
 from members.permissions import STAFF_GROUP_NAME
 from roundtable.slugs import german_slugify
 
@@ -113,3 +123,217 @@ def region_load(*, data_dir: Path = BUNDLED_REGION_DIR) -> RegionLoadResult:
         # Nothing is half-loaded: a bad file changes nothing.
         transaction.set_rollback(True)
     return result
+
+
+# --- Invitations to the portal -------------------------------------------------------
+
+PORTAL_INVITATION_VALIDITY = timedelta(days=14)
+_INVITATION_SALT = "members.portal_invitation"
+
+
+class InvitationInvalid(Exception):
+    """The link is unknown, forged, expired, replaced or already used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def portal_invitation_token(*, invitation: PortalInvitation) -> str:
+    return signing.Signer(salt=_INVITATION_SALT).sign(invitation.key)
+
+
+def portal_invitation_from_token(*, token: str) -> PortalInvitation:
+    """The invitation behind a link, or InvitationInvalid with the reason for the page."""
+    try:
+        key = signing.Signer(salt=_INVITATION_SALT).unsign(token)
+    except signing.BadSignature:
+        raise InvitationInvalid("unknown") from None
+    invitation = (
+        PortalInvitation.objects.select_related("representative__municipality")
+        .filter(key=key)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationInvalid("unknown")
+    if invitation.used_at is not None:
+        raise InvitationInvalid("used")
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid("replaced")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("expired")
+    return invitation
+
+
+@transaction.atomic
+def portal_invitation_create(*, representative: Representative, invited_by) -> PortalInvitation:
+    """Invite a representative (again); older open links stop working at once.
+
+    The e-mail goes out from a Celery task once the transaction has committed.
+    """
+    if representative.user_id is not None:
+        raise ValidationError(_("%(name)s already has an account.") % {"name": representative})
+    if not representative.is_current or representative.anonymised_at:
+        raise ValidationError(
+            _("%(name)s no longer represents a member.") % {"name": representative}
+        )
+    if not representative.email:
+        raise ValidationError(_("%(name)s has no email address.") % {"name": representative})
+    now = timezone.now()
+    PortalInvitation.objects.filter(
+        representative=representative, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitation = PortalInvitation.objects.create(
+        representative=representative,
+        email=representative.email.lower(),
+        key=secrets.token_urlsafe(32),
+        expires_at=now + PORTAL_INVITATION_VALIDITY,
+        invited_by=invited_by,
+    )
+    from members.tasks import portal_invitation_send_task
+
+    transaction.on_commit(lambda: portal_invitation_send_task.delay(invitation.pk))
+    return invitation
+
+
+def portal_invitation_message(*, invitation: PortalInvitation) -> EmailMultiAlternatives:
+    """Render the invitation e-mail (subject, text and HTML) in the recipient's language."""
+    representative = invitation.representative
+    user = representative.user
+    language = user.language if user else settings.LANGUAGE_CODE
+    link = settings.SITE_URL + reverse(
+        "members:invitation_accept", args=[portal_invitation_token(invitation=invitation)]
+    )
+    context = {
+        "invitation": invitation,
+        "representative": representative,
+        "municipality": representative.municipality,
+        "link": link,
+        "expires_at": invitation.expires_at,
+    }
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
+        subject = render_to_string("members/email/invitation_subject.txt", context)
+        text = render_to_string("members/email/invitation.txt", context)
+        html = render_to_string("members/email/invitation.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=text,
+        to=[invitation.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@transaction.atomic
+def portal_invitation_send(*, invitation_id: int) -> bool:
+    """Send one invitation e-mail; skips what is already sent or no longer valid."""
+    invitation = (
+        PortalInvitation.objects.select_for_update(of=("self",))
+        .select_related("representative__municipality", "representative__user")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.sent_at is not None or not invitation.is_usable:
+        return False
+    portal_invitation_message(invitation=invitation).send()
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return True
+
+
+@transaction.atomic
+def portal_invitation_accept(*, invitation: PortalInvitation, password: str, language: str) -> User:
+    """Create the invited person's account for the invited address and link it.
+
+    Raises InvitationInvalid if the link was used or replaced in the meantime.
+    """
+    invitation = (
+        PortalInvitation.objects.select_for_update(of=("self",))
+        .select_related("representative")
+        .get(pk=invitation.pk)
+    )
+    if not invitation.is_usable:
+        raise InvitationInvalid("used" if invitation.used_at else "expired")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationInvalid("account_exists")
+    representative = invitation.representative
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        first_name=representative.first_name,
+        last_name=representative.last_name,
+        language=language,
+    )
+    # The address is proven: the person followed the link sent to it.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    _invitation_link(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def portal_invitation_accept_existing(*, invitation: PortalInvitation, user: User) -> None:
+    """Link an existing account (logged in, same address) to the invited representative."""
+    invitation = PortalInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise InvitationInvalid("used")
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationInvalid("wrong_email")
+    _invitation_link(invitation=invitation, user=user)
+
+
+def _invitation_link(*, invitation: PortalInvitation, user: User) -> None:
+    Representative.objects.filter(pk=invitation.representative_id).update(user=user)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+
+
+# --- Profile and personal data --------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, representative: Representative | None, contact: dict, language: str
+) -> None:
+    """Save a member's own contact data, visibility choices and language."""
+    if representative is not None:
+        for name, value in contact.items():
+            setattr(representative, name, value)
+        representative.full_clean()
+        representative.save(update_fields=list(contact))
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete an account and its personal data; meeting history stays, anonymised.
+
+    The representative rows stay because meeting invitations and attendance refer to
+    them; they lose every personal field and show as "former representative of ...".
+    """
+    from meetings.models import Invitation
+
+    today = timezone.localdate()
+    now = timezone.now()
+    representatives = list(Representative.objects.select_for_update().filter(user=user))
+    for representative in representatives:
+        representative.salutation = ""
+        representative.title = ""
+        representative.first_name = ""
+        representative.last_name = ""
+        representative.job_title = ""
+        representative.email = ""
+        representative.phone = ""
+        representative.show_email = False
+        representative.show_phone = False
+        representative.is_main_contact = False
+        representative.user = None
+        representative.anonymised_at = now
+        if representative.ends_on is None or representative.ends_on > today:
+            representative.ends_on = max(today, representative.starts_on)
+        representative.save()
+    ids = [representative.pk for representative in representatives]
+    PortalInvitation.objects.filter(representative_id__in=ids).delete()
+    # Notes in responses are free text and may be personal; the response itself stays.
+    Invitation.objects.filter(representative_id__in=ids).update(note="")
+    user.delete()

@@ -1,3 +1,18 @@
+from django.urls import path
+
+from members import views
+
 app_name = "members"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("kommune/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
+    path("teilnahme/", views.participation, name="participation"),
+    path("profil/", views.profile, name="profile"),
+    path("profil/daten/", views.data_export, name="data_export"),
+    path("profil/loeschen/", views.account_delete, name="account_delete"),
+    path(
+        "vertretung/<int:pk>/einladen/", views.representative_invite, name="representative_invite"
+    ),
+    path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

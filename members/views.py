@@ -1,0 +1,222 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import permissions, selectors, services
+from members.forms import (
+    AccountDeleteForm,
+    ContactForm,
+    DirectoryFilterForm,
+    InvitationPasswordForm,
+    LanguageForm,
+)
+from members.models import User
+
+
+def _check(request, allowed: bool):
+    """None if the request may go on; otherwise the log-in redirect or a 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not allowed:
+        raise PermissionDenied
+    return None
+
+
+@require_GET
+def directory(request):
+    if denied := _check(request, permissions.can_view_member_directory(request.user)):
+        return denied
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    municipalities = selectors.municipalities_for_directory(
+        district=filters.get("district"),
+        network=filters.get("network"),
+        search=(filters.get("q") or "").strip(),
+    )
+    return render(
+        request,
+        "members/directory.html",
+        {"form": form, "municipalities": municipalities},
+    )
+
+
+@require_GET
+def municipality_detail(request, slug):
+    if denied := _check(request, permissions.can_view_member_directory(request.user)):
+        return denied
+    page = selectors.municipality_page_get(slug=slug, viewer=request.user)
+    return render(
+        request,
+        "members/municipality_detail.html",
+        {
+            "page": page,
+            "municipality": page.municipality,
+            "can_invite": permissions.can_invite_representative(request.user),
+        },
+    )
+
+
+@require_GET
+def participation(request):
+    if denied := _check(request, permissions.can_view_participation(request.user)):
+        return denied
+    return render(
+        request,
+        "members/participation.html",
+        {"rows": selectors.participation_overview()},
+    )
+
+
+@require_POST
+def representative_invite(request, pk):
+    if denied := _check(request, permissions.can_invite_representative(request.user)):
+        return denied
+    representative = selectors.representative_for_invitation_get(pk=pk)
+    try:
+        services.portal_invitation_create(representative=representative, invited_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("An invitation to the portal is on its way to %(email)s.")
+            % {"email": representative.email},
+        )
+    return redirect("members:municipality_detail", slug=representative.municipality.slug)
+
+
+_INVALID_STATUS = {"unknown": 404, "wrong_email": 403, "account_exists": 409}
+
+
+def _invitation_problem(request, reason, invitation=None):
+    return render(
+        request,
+        "members/invitation_invalid.html",
+        {"reason": reason, "invitation": invitation},
+        status=_INVALID_STATUS.get(reason, 410),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    # Open to anonymous visitors on purpose: the signed single-use token is the permission.
+    try:
+        invitation = services.portal_invitation_from_token(token=token)
+    except services.InvitationInvalid as problem:
+        return _invitation_problem(request, problem.reason)
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            return _invitation_problem(request, "wrong_email", invitation)
+        if request.method == "POST":
+            try:
+                services.portal_invitation_accept_existing(invitation=invitation, user=request.user)
+            except services.InvitationInvalid as problem:
+                return _invitation_problem(request, problem.reason, invitation)
+            messages.success(
+                request,
+                _("Your account is now linked to %(name)s.")
+                % {"name": invitation.representative.municipality.name},
+            )
+            return redirect("home")
+        return render(request, "members/invitation_link.html", {"invitation": invitation})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        return _invitation_problem(request, "account_exists", invitation)
+    new_user = User(
+        email=invitation.email,
+        first_name=invitation.representative.first_name,
+        last_name=invitation.representative.last_name,
+    )
+    form = InvitationPasswordForm(new_user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.portal_invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["new_password1"],
+                language=get_language() or "de",
+            )
+        except services.InvitationInvalid as problem:
+            return _invitation_problem(request, problem.reason, invitation)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account has been created."))
+        return redirect("home")
+    return render(
+        request, "members/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    if denied := _check(request, permissions.can_edit_profile(request.user)):
+        return denied
+    data = selectors.profile_get(user=request.user)
+    representative = data.representative
+    posted = request.POST if request.method == "POST" else None
+    contact_form = (
+        ContactForm(posted, instance=representative, prefix="contact") if representative else None
+    )
+    language_form = LanguageForm(
+        posted, initial={"language": request.user.language}, prefix="account"
+    )
+    if posted is not None:
+        forms_valid = language_form.is_valid() and (contact_form is None or contact_form.is_valid())
+        if forms_valid:
+            try:
+                services.profile_update(
+                    user=request.user,
+                    representative=representative,
+                    contact=contact_form.cleaned_data if contact_form else {},
+                    language=language_form.cleaned_data["language"],
+                )
+            except ValidationError as error:
+                contact_form.add_error(None, error)
+            else:
+                messages.success(request, _("Your profile has been saved."))
+                response = redirect("members:profile")
+                # The saved language wins over one picked earlier with the switcher.
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+                return response
+    return render(
+        request,
+        "members/profile.html",
+        {"profile": data, "contact_form": contact_form, "language_form": language_form},
+    )
+
+
+@require_GET
+def data_export(request):
+    if denied := _check(request, permissions.can_edit_profile(request.user)):
+        return denied
+    data = selectors.user_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    filename = f"runder-tisch-daten-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    if denied := _check(request, permissions.can_edit_profile(request.user)):
+        return denied
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect(reverse("home"))
+    return render(request, "members/account_delete.html", {"form": form})

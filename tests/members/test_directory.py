@@ -1,0 +1,173 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    DistrictFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MunicipalityFactory,
+    NetworkFactory,
+    NetworkMembershipFactory,
+    PracticeFactory,
+    RepresentativeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLE_STATUS = [
+    ("anonymous", 302),
+    ("other_representative", 200),
+    ("representative", 200),
+    ("staff", 200),
+    ("admin", 200),
+]
+
+
+@pytest.mark.parametrize(("role", "status"), ROLE_STATUS)
+def test_directory_permissions(role, status, role_users, client_for):
+    response = client_for(role_users[role]).get(reverse("members:directory"))
+
+    assert response.status_code == status
+    if status == 302:
+        assert reverse("account_login") in response["Location"]
+
+
+def test_directory_refuses_account_without_member(client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory()).get(reverse("members:directory"))
+
+    assert response.status_code == 403
+
+
+def test_directory_groups_by_district_and_filters(representative_user, client_for):
+    soest = DistrictFactory(name="Kreis Soest")
+    olpe = DistrictFactory(name="Kreis Olpe")
+    MunicipalityFactory(name="Lippstadt", district=soest)
+    attendorn = MunicipalityFactory(name="Attendorn", district=olpe)
+    smart = NetworkFactory(name="Smart Cities")
+    NetworkMembershipFactory(network=smart, municipality=attendorn)
+    client = client_for(representative_user)
+
+    everything = client.get(reverse("members:directory")).content.decode()
+    by_district = client.get(reverse("members:directory"), {"district": soest.pk})
+    by_network = client.get(reverse("members:directory"), {"network": smart.pk})
+    by_search = client.get(reverse("members:directory"), {"q": "attend"})
+
+    assert "Kreis Olpe" in everything and "Kreis Soest" in everything
+    assert everything.index("Kreis Olpe") < everything.index("Attendorn")
+    assert [m.name for m in by_district.context["municipalities"]] == ["Lippstadt"]
+    assert [m.name for m in by_network.context["municipalities"]] == ["Attendorn"]
+    assert [m.name for m in by_search.context["municipalities"]] == ["Attendorn"]
+
+
+def _members(count):
+    district = DistrictFactory()
+    network = NetworkFactory()
+    for _ in range(count):
+        municipality = MunicipalityFactory(district=district)
+        NetworkMembershipFactory(network=network, municipality=municipality)
+        RepresentativeFactory(municipality=municipality)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_directory_query_count_is_constant(count, representative_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _members(count)
+    client = client_for(representative_user)
+    client.get(reverse("members:directory"))  # warm up session and permission caches
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:directory"))
+
+    assert response.status_code == 200
+    assert len(response.context["municipalities"]) == count + 1
+    # The same number at 1 and at 50 members: nothing is loaded per municipality.
+    assert len(queries) == 8
+
+
+@pytest.mark.parametrize(("role", "status"), ROLE_STATUS)
+def test_municipality_page_permissions(role, status, role_users, client_for, municipality):
+    response = client_for(role_users[role]).get(
+        reverse("members:municipality_detail", args=[municipality.slug])
+    )
+
+    assert response.status_code == status
+
+
+def test_municipality_page_shows_networks_meetings_and_published_practices(
+    municipality, other_representative_user, client_for
+):
+    NetworkMembershipFactory(
+        network=NetworkFactory(name="Perspektive Südwestfalen 2.0"), municipality=municipality
+    )
+    MeetingFactory(title="Gastgebertreffen", host=municipality)
+    attended = MeetingFactory(title="Besuchtes Treffen", status="held")
+    InvitationFactory(
+        meeting=attended,
+        representative=RepresentativeFactory(municipality=municipality),
+        attended=True,
+    )
+    missed = MeetingFactory(title="Verpasstes Treffen", status="held")
+    InvitationFactory(
+        meeting=missed,
+        representative=RepresentativeFactory(municipality=municipality),
+        attended=False,
+    )
+    PracticeFactory(title="Willkommenspaket", municipalities=[municipality])
+    PracticeFactory(title="Entwurf Beispiel", municipalities=[municipality], status="draft")
+
+    content = (
+        client_for(other_representative_user)
+        .get(reverse("members:municipality_detail", args=[municipality.slug]))
+        .content.decode()
+    )
+
+    assert "Perspektive Südwestfalen 2.0" in content
+    assert "Gastgebertreffen" in content
+    assert "Besuchtes Treffen" in content
+    assert "Verpasstes Treffen" not in content
+    assert "Willkommenspaket" in content
+    assert "Entwurf Beispiel" not in content
+
+
+def test_invite_button_only_for_staff(municipality, staff_user, representative_user, client_for):
+    RepresentativeFactory(municipality=municipality, first_name="Ohne", last_name="Konto")
+    url = reverse("members:municipality_detail", args=[municipality.slug])
+
+    staff_page = client_for(staff_user).get(url).content.decode()
+    member_page = client_for(representative_user).get(url).content.decode()
+
+    assert "Ohne Konto in das Portal einladen" in staff_page
+    assert "in das Portal einladen" not in member_page
+
+
+def _municipality_with_history(municipality, count):
+    for _ in range(count):
+        person = RepresentativeFactory(municipality=municipality)
+        NetworkMembershipFactory(municipality=municipality)
+        meeting = MeetingFactory(status="held")
+        InvitationFactory(meeting=meeting, representative=person, attended=True)
+        MeetingFactory(host=municipality)
+        PracticeFactory(municipalities=[municipality])
+
+
+def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff_user)
+    url = reverse("members:municipality_detail", args=[municipality.slug])
+    _municipality_with_history(municipality, 1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+
+    _municipality_with_history(municipality, 9)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+
+    assert len(response.context["page"].contacts) == 10
+    assert len(small) == len(large)
