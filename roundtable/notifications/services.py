@@ -242,8 +242,23 @@ def smtp_error_is_temporary(error: BaseException) -> bool:
     return not isinstance(error, ValueError | UnicodeError)
 
 
+def _reply_text(code: int, text: bytes | str) -> str:
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}"
+
+
 def _error_text(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
+    """Readable for staff: the SMTP reply when there is one."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        text = "; ".join(
+            f"{_reply_text(code, reply)} ({address})"
+            for address, (code, reply) in error.recipients.items()
+        )
+    elif isinstance(error, smtplib.SMTPResponseException):
+        text = _reply_text(error.smtp_code, error.smtp_error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return text[:2000]
 
 
 # --- sending ----------------------------------------------------------------------------
