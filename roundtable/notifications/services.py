@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -285,10 +285,15 @@ class _SenderLock:
         return self.held
 
     def release(self) -> None:
-        if self.held:
-            self.held = False
+        if not self.held:
+            return
+        self.held = False
+        try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.key)
+        except DatabaseError:
+            # The session is gone, and its locks with it.
+            logger.warning("Could not release the sender lock of message %s.", self.key[1])
 
 
 def message_build_email(*, message: OutgoingMessage) -> EmailMultiAlternatives:
