@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "practices",
+    "roundtable.notifications",
 ]
 
 MIDDLEWARE = [
@@ -230,7 +231,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat's schedule lives here (django-celery-beat does not support this Django version).
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Outgoing mail whose task was lost (Redis outage, dead worker) is sent after all.
+    "notifications-requeue-stuck": {
+        "task": "notifications.messages_requeue_stuck",
+        "schedule": 120.0,
+    },
+}
+
+# Outgoing mail (roundtable.notifications): retries with exponential backoff
+# (base * 2 ** (attempt - 1) seconds) up to NOTIFICATIONS_MAX_ATTEMPTS tries; the sweep
+# re-queues messages queued longer than the grace period or sending longer than the limit.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
+NOTIFICATIONS_QUEUED_GRACE_SECONDS = env.float("NOTIFICATIONS_QUEUED_GRACE_SECONDS", default=60.0)
+NOTIFICATIONS_STUCK_SECONDS = env.float("NOTIFICATIONS_STUCK_SECONDS", default=300.0)
 
 # Mail: SMTP from EMAIL_URL in production; files under var/mail during development.
 DEFAULT_FROM_EMAIL = env.str(
