@@ -103,7 +103,7 @@ def key_pages(context):
         (
             "municipality page",
             "representative",
-            reverse("members:municipality", args=[municipality.slug]),
+            reverse("members:municipality_detail", args=[municipality.slug]),
         ),
         ("member directory", "representative", reverse("members:directory")),
     ]

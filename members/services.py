@@ -21,7 +21,7 @@ from members.permissions import STAFF_GROUP_NAME
 from roundtable.slugs import german_slugify
 
 # What agency staff may do in the admin: manage the members, meetings and practices apps.
-STAFF_APPS = ("members", "meetings", "practices", "roundtable")
+STAFF_APPS = ("members", "meetings", "practices", "roundtable", "notifications")
 STAFF_EXCLUDED_MODELS = ("user",)
 
 BUNDLED_REGION_DIR = Path(__file__).resolve().parent / "data"

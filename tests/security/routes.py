@@ -31,6 +31,8 @@ class Route:
     access: dict
     args: Callable = lambda world: []
     query: str = ""
+    # POST-only routes are requested with an empty POST (the permission gate comes first).
+    method: str = "get"
 
 
 ROUTES = {
@@ -62,6 +64,34 @@ ROUTES = {
     "mfa_view_recovery_codes": Route(NO_ERROR),
     "mfa_generate_recovery_codes": Route(NO_ERROR),
     "mfa_download_recovery_codes": Route(NO_ERROR),
+    # members
+    "members:directory": Route(MEMBERS),
+    "members:municipality_detail": Route(MEMBERS, lambda world: [world.municipality.slug]),
+    "members:participation": Route(STAFF),
+    "members:profile": Route(SIGNED_IN),
+    "members:data_export": Route(SIGNED_IN),
+    "members:account_delete": Route(SIGNED_IN),
+    "members:representative_invite": Route(
+        {**STAFF, "staff": "redirect", "admin": "redirect"},
+        lambda world: [world.representative.pk],
+        method="post",
+    ),
+    # The signed single-use key is the permission: a wrong key gives a clear page.
+    "members:invitation_accept": Route(NO_ERROR, lambda world: ["ungueltiger-schluessel"]),
+    # notifications (staff only)
+    "notifications:meeting_messages": Route(STAFF, lambda world: [world.meeting.pk]),
+    "notifications:message_detail": Route(STAFF, lambda world: [world.message.pk]),
+    "notifications:message_html": Route(STAFF, lambda world: [world.message.pk]),
+    "notifications:message_resend": Route(
+        {**STAFF, "staff": "no_error", "admin": "no_error"},
+        lambda world: [world.message.pk],
+        method="post",
+    ),
+    "notifications:preview_list": Route(STAFF),
+    "notifications:preview": Route(STAFF, lambda world: ["invitation", "de"]),
+    "notifications:preview_html": Route(STAFF, lambda world: ["invitation", "de"]),
+    # The development mailbox exists only with DEBUG; otherwise it is not there for anybody.
+    "notifications:outbox": Route(dict.fromkeys(ROLES, "not_found")),
 }
 
 # Routes that exist only in some configurations (DEBUG media serving, benchmark endpoint).
