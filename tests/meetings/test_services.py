@@ -340,3 +340,7 @@ def test_response_overview_counts_and_groups():
     assert overview.counts["open"][1] == 1
     assert len(overview.not_answered) == 1
     assert len(overview.by_municipality[town]) == 2
+
+
+def test_series_reminders_default_to_a_week_and_a_day_before():
+    assert SeriesFactory().reminder_offsets == [7, 1]

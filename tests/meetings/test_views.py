@@ -200,14 +200,18 @@ def test_one_click_link_get_asks_and_post_answers(client, invitation):
 
 def test_one_click_link_cannot_be_used_for_another_invitation(client, invitation):
     other = InvitationFactory(meeting=invitation.meeting)
-    token = response_token(invitation, "declined")
-    forged = token.replace(str(invitation.pk), str(other.pk), 1)
+    _payload, timestamp, signature = response_token(invitation, "declined").rsplit(":", 2)
+    # The payload of a token for the other invitation, with the first token's signature.
+    other_payload = response_token(other, "declined").rsplit(":", 2)[0]
+    forged = f"{other_payload}:{timestamp}:{signature}"
 
     response = client.post(reverse("meetings:respond_by_link", args=[forged]))
 
     other.refresh_from_db()
+    invitation.refresh_from_db()
     assert response.status_code == 400
     assert other.response == Invitation.Response.OPEN
+    assert invitation.response == Invitation.Response.OPEN
 
 
 def test_one_click_link_for_cancelled_meeting_is_refused(client, invitation):
