@@ -1,12 +1,22 @@
 from django.contrib import admin
 
-from meetings.models import AgendaItem, Invitation, Meeting, Series
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    Series,
+)
 
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "reminder_offsets"]
     search_fields = ["name"]
+    fields = ["name", "slug", "description", "reminder_offsets"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -23,12 +33,20 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["series", "host"]
     search_fields = ["title", "host__name"]
     autocomplete_fields = ["host", "organiser"]
+    readonly_fields = ["sequence"]
     inlines = [AgendaItemInline]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["representative", "meeting", "on_behalf_of", "response", "responded_at"]
+    list_display = [
+        "representative",
+        "meeting",
+        "on_behalf_of",
+        "response",
+        "responded_at",
+        "attended",
+    ]
     list_filter = ["response"]
     list_select_related = [
         "representative",
@@ -38,4 +56,36 @@ class InvitationAdmin(admin.ModelAdmin):
         "on_behalf_of",
     ]
     search_fields = ["representative__last_name", "representative__email", "meeting__title"]
-    autocomplete_fields = ["representative", "meeting", "on_behalf_of"]
+    autocomplete_fields = ["representative", "meeting", "on_behalf_of", "substitute_for"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "status", "edited_at", "published_at"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "meeting__series"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["last_editor", "edited_at", "published_at"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "agenda_item", "size", "uploaded_at"]
+    list_select_related = ["meeting", "meeting__series", "agenda_item"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["content_type", "size", "uploaded_by"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["what", "meeting", "owner_municipality", "due_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "meeting__series", "owner_municipality"]
+    autocomplete_fields = ["meeting", "owner_municipality", "owner_representative"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    exclude = ["token"]

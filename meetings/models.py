@@ -8,12 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Municipality, Representative
 
 
+def _default_reminder_offsets():
+    return [7, 1]
+
+
 class Series(models.Model):
     """A numbered series of meetings, e.g. "Runder Tisch – Willkommen in Südwestfalen"."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+    reminder_offsets = models.JSONField(
+        _("reminders (days before)"),
+        default=_default_reminder_offsets,
+        blank=True,
+        help_text=_("Days before each meeting on which invited people are reminded, e.g. 7, 1."),
+    )
 
     class Meta:
         verbose_name = _("series")
@@ -71,6 +81,9 @@ class Meeting(models.Model):
         blank=True,
         related_name="organised_meetings",
     )
+    # Who is (to be) invited, as chosen by staff; copied to the next meeting of a series.
+    # Keys: all_active (bool), districts, networks, municipalities, representatives (ids).
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
     # Raised on every change that calendars must pick up (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -176,6 +189,15 @@ class Invitation(models.Model):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # Set when this invitation was created for a colleague sent in place of the invitee.
+    substitute_for = models.ForeignKey(
+        "self",
+        verbose_name=_("substitute for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,3 +213,144 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.representative.full_name} – {self.meeting}"
+
+
+class Minutes(models.Model):
+    """The minutes of one meeting: Markdown, shown as sanitised HTML once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    text = models.TextField(_("text"), blank=True, help_text=_("Markdown formatting is allowed."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return str(self.meeting)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+def _document_upload_to(instance, filename):
+    return f"meetings/{instance.meeting_id}/{filename}"
+
+
+class Document(models.Model):
+    """A file (slides, PDF) attached to a meeting or to one of its agenda items."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    file = models.FileField(_("file"), upload_to=_document_upload_to, max_length=300)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["meeting", "agenda_item__position", "title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ActionItem(models.Model):
+    """An agreement from the minutes; shown again on the next meeting of the series."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
+    )
+    what = models.CharField(_("what"), max_length=500)
+    owner_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("responsible municipality"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner_representative = models.ForeignKey(
+        Representative,
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["meeting", "due_on", "id"]
+
+    def __str__(self):
+        return self.what
+
+
+class CalendarFeed(models.Model):
+    """A personal calendar subscription; the secret token in the address is revocable."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="meeting_calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

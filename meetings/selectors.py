@@ -1,8 +1,21 @@
-from django.db.models import Count, Q
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from meetings.models import Invitation, Meeting
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+)
 from members import permissions as member_permissions
+from members.models import Municipality, NetworkMembership, Representative
 
 
 def meetings_visible_to_user(*, user):
@@ -25,4 +38,242 @@ def meetings_upcoming_for_user(*, user, limit: int = 5):
             )
         )
         .order_by("starts_at")[:limit]
+    )
+
+
+def meeting_list_for_user(*, user) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming (soonest first) and past (newest first) meetings, with response counts."""
+    now = timezone.now()
+    queryset = meetings_visible_to_user(user=user).annotate(
+        invitation_count=Count("invitations"),
+        accepted_count=Count(
+            "invitations", filter=Q(invitations__response=Invitation.Response.ACCEPTED)
+        ),
+    )
+    representative = member_permissions.current_representative(user)
+    if representative is not None:
+        queryset = queryset.annotate(
+            my_invitation_count=Count(
+                "invitations", filter=Q(invitations__representative__user=user)
+            )
+        )
+    upcoming = list(queryset.filter(ends_at__gte=now).order_by("starts_at"))
+    past = list(queryset.filter(ends_at__lt=now).order_by("-starts_at"))
+    return upcoming, past
+
+
+def meeting_get(*, meeting_id: int) -> Meeting:
+    return Meeting.objects.select_related("series", "host", "organiser").get(pk=meeting_id)
+
+
+def meeting_detail_get(*, meeting_id: int) -> Meeting:
+    """A meeting with everything its page shows, in a fixed number of queries."""
+    return (
+        Meeting.objects.select_related("series", "host", "organiser", "minutes")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related(
+                    "presenting_municipality", "practice"
+                ).prefetch_related("presenters", "documents"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.filter(agenda_item__isnull=True),
+                to_attr="meeting_documents",
+            ),
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related(
+                    "representative", "representative__municipality", "on_behalf_of"
+                ),
+            ),
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related(
+                    "owner_municipality", "owner_representative"
+                ),
+            ),
+        )
+        .get(pk=meeting_id)
+    )
+
+
+@dataclass(frozen=True)
+class TimedAgendaItem:
+    item: AgendaItem
+    starts_at: datetime
+    ends_at: datetime
+
+
+def agenda_with_times(*, meeting: Meeting, items=None) -> list[TimedAgendaItem]:
+    """Start and end of each item, derived from the meeting start and the durations."""
+    items = list(meeting.agenda_items.all() if items is None else items)
+    items.sort(key=lambda item: (item.position, item.pk or 0))
+    result = []
+    current = meeting.starts_at
+    for item in items:
+        end = current + timedelta(minutes=item.duration_minutes)
+        result.append(TimedAgendaItem(item=item, starts_at=current, ends_at=end))
+        current = end
+    return result
+
+
+def participating_municipalities(*, meeting: Meeting) -> list[Municipality]:
+    """Municipalities with at least one acceptance (held meetings: attendance)."""
+    invitations = list(meeting.invitations.all())
+    if meeting.status == Meeting.Status.HELD and any(i.attended for i in invitations):
+        chosen = [i for i in invitations if i.attended]
+    else:
+        chosen = [i for i in invitations if i.response == Invitation.Response.ACCEPTED]
+    seen = {}
+    for invitation in chosen:
+        seen.setdefault(invitation.on_behalf_of_id, invitation.on_behalf_of)
+    return sorted(seen.values(), key=lambda municipality: municipality.name)
+
+
+def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitation | None:
+    if not user.is_authenticated:
+        return None
+    invitations = meeting.invitations.all() if invitations is None else invitations
+    for invitation in invitations:
+        if invitation.representative.user_id == user.pk:
+            return invitation
+    return None
+
+
+def action_items_from_previous_meeting(*, meeting: Meeting) -> list[ActionItem]:
+    """Action items of the previous meeting of the same series, shown on this one."""
+    if not meeting.series_id:
+        return []
+    previous = (
+        Meeting.objects.filter(series_id=meeting.series_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    if previous is None:
+        return []
+    return list(
+        previous.action_items.select_related(
+            "owner_municipality", "owner_representative", "meeting"
+        )
+    )
+
+
+def _main_contacts(municipality_ids) -> list[Representative]:
+    """The main contact of each municipality; the longest-serving current one as fallback."""
+    today = timezone.localdate()
+    current = (
+        Representative.objects.filter(municipality_id__in=municipality_ids, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("municipality")
+        .order_by("municipality_id", "-is_main_contact", "starts_on", "pk")
+    )
+    chosen = {}
+    for representative in current:
+        chosen.setdefault(representative.municipality_id, representative)
+    return list(chosen.values())
+
+
+def audience_resolve(
+    *,
+    all_active: bool = False,
+    districts=(),
+    networks=(),
+    municipalities=(),
+    representatives=(),
+) -> list[Representative]:
+    """The people to invite: one representative per chosen municipality plus chosen people.
+
+    Districts include their district administration; a network counts its current members.
+    Everybody appears once, sorted by municipality and name.
+    """
+    today = timezone.localdate()
+    municipality_ids = {int(pk) for pk in municipalities}
+    active = Municipality.objects.filter(is_active=True)
+    if all_active:
+        municipality_ids |= set(active.values_list("pk", flat=True))
+    if districts:
+        municipality_ids |= set(active.filter(district__in=districts).values_list("pk", flat=True))
+    if networks:
+        municipality_ids |= set(
+            NetworkMembership.objects.filter(network__in=networks, municipality__is_active=True)
+            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .values_list("municipality_id", flat=True)
+        )
+    people = {
+        representative.pk: representative for representative in _main_contacts(municipality_ids)
+    }
+    if representatives:
+        for representative in Representative.objects.filter(pk__in=representatives).select_related(
+            "municipality"
+        ):
+            people.setdefault(representative.pk, representative)
+    return sorted(
+        people.values(),
+        key=lambda r: (r.municipality.name, r.last_name, r.first_name, r.pk),
+    )
+
+
+@dataclass
+class ResponseOverview:
+    counts: dict
+    by_status: dict
+    by_municipality: dict
+    not_answered: list
+    total: int
+
+
+def response_overview(*, meeting: Meeting) -> ResponseOverview:
+    invitations = list(
+        meeting.invitations.select_related(
+            "representative", "representative__municipality", "on_behalf_of", "substitute_for"
+        ).order_by("on_behalf_of__name", "representative__last_name", "pk")
+    )
+    by_status = OrderedDict((value, []) for value in Invitation.Response.values)
+    by_municipality = OrderedDict()
+    for invitation in invitations:
+        by_status[invitation.response].append(invitation)
+        by_municipality.setdefault(invitation.on_behalf_of, []).append(invitation)
+    return ResponseOverview(
+        counts={
+            value: (label, len(by_status[value])) for value, label in Invitation.Response.choices
+        },
+        by_status=by_status,
+        by_municipality=by_municipality,
+        not_answered=by_status[Invitation.Response.OPEN],
+        total=len(invitations),
+    )
+
+
+def minutes_of(*, meeting: Meeting) -> Minutes | None:
+    try:
+        return meeting.minutes
+    except Minutes.DoesNotExist:
+        return None
+
+
+def calendar_feed_of(*, user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def meetings_for_feed(*, feed: CalendarFeed):
+    """Meetings for a personal feed: the user's invitations, or all for staff."""
+    user = feed.user
+    queryset = meetings_visible_to_user(user=user).select_related("organiser")
+    if not member_permissions.is_agency_staff(user):
+        queryset = queryset.filter(invitations__representative__user=user).distinct()
+    return list(queryset.order_by("starts_at"))
+
+
+def meetings_with_online_link_for(*, user, meetings) -> set[int]:
+    """Ids of those meetings whose online link the user may see (invited, or staff)."""
+    if member_permissions.is_agency_staff(user):
+        return {meeting.pk for meeting in meetings}
+    return set(
+        Invitation.objects.filter(
+            representative__user=user, meeting__in=[meeting.pk for meeting in meetings]
+        ).values_list("meeting_id", flat=True)
     )

@@ -1,0 +1,106 @@
+"""iCalendar (.ics) output for meetings: single downloads, mail attachments and feeds."""
+
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings.models import Meeting
+
+BERLIN = ZoneInfo("Europe/Berlin")
+PRODID = "-//Runder Tisch Suedwestfalen//Portal//DE"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable for the life of the meeting, so calendars update instead of duplicating."""
+    return f"meeting-{meeting.pk}@{_host()}"
+
+
+def _location(meeting: Meeting) -> str:
+    parts = [meeting.venue.strip()] if meeting.venue.strip() else []
+    if meeting.online_url and meeting.format != Meeting.Format.IN_PERSON:
+        parts.append(meeting.online_url)
+    return "\n".join(parts)
+
+
+def _event(meeting: Meeting, *, method: str, attendee=None, show_online_link: bool = True):
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", meeting.sequence)
+    event.add("summary", str(meeting))
+    event.add("dtstart", timezone.localtime(meeting.starts_at, BERLIN))
+    event.add("dtend", timezone.localtime(meeting.ends_at, BERLIN))
+    description = meeting.description
+    link = f"{settings.SITE_URL}{reverse('meetings:detail', args=[meeting.pk])}"
+    description = f"{description}\n\n{link}".strip()
+    event.add("description", description)
+    event.add("url", link)
+    location = _location(meeting) if show_online_link else meeting.venue.strip()
+    if location:
+        event.add("location", location)
+    cancelled = method == "CANCEL" or meeting.status == Meeting.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organiser_email = meeting.organiser.email if meeting.organiser_id else None
+    organiser_email = organiser_email or settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(">")
+    organizer = vCalAddress(f"mailto:{organiser_email}")
+    organizer.params["cn"] = vText(
+        meeting.organiser.get_full_name() if meeting.organiser_id else "Runder Tisch"
+    )
+    event["organizer"] = organizer
+    if attendee is not None:
+        address = vCalAddress(f"mailto:{attendee.email}")
+        address.params["cn"] = vText(attendee.full_name)
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        address.params["rsvp"] = vText("TRUE")
+        event.add("attendee", address, encode=0)
+    return event
+
+
+def _calendar(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def meeting_ics(
+    *, meeting: Meeting, method: str = "PUBLISH", attendee=None, show_online_link: bool = True
+) -> bytes:
+    """One meeting as iCalendar. method REQUEST with an attendee is for invitation mails.
+
+    show_online_link=False leaves the online link out (for people who are not invited).
+    """
+    if meeting.status == Meeting.Status.CANCELLED:
+        method = "CANCEL"
+    calendar = _calendar(method)
+    calendar.add_component(
+        _event(meeting, method=method, attendee=attendee, show_online_link=show_online_link)
+    )
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def meetings_feed_ics(*, meetings, show_online_link_for=frozenset()) -> bytes:
+    """A subscription feed: cancelled meetings stay in it with STATUS:CANCELLED."""
+    calendar = _calendar("PUBLISH")
+    calendar.add("x-wr-calname", "Runder Tisch")
+    for meeting in meetings:
+        calendar.add_component(
+            _event(
+                meeting,
+                method="PUBLISH",
+                show_online_link=meeting.pk in show_online_link_for,
+            )
+        )
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,319 @@
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
+from members.models import District, Municipality, Network, Representative
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# Documents people attach to meetings: extension -> accepted MIME types by magic bytes.
+DOCUMENT_TYPES = {
+    "pdf": {"application/pdf"},
+    "pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    "odp": {"application/vnd.oasis.opendocument.presentation"},
+    "odt": {"application/vnd.oasis.opendocument.text"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+}
+# Office files are ZIP containers; some versions of filetype only see the ZIP.
+ZIP_CONTAINERS = {"pptx", "docx", "xlsx", "odp", "odt"}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "series",
+            "number",
+            "title",
+            "description",
+            "host",
+            "format",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "venue": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Municipality.objects.filter(is_active=True)
+        for name in ("starts_at", "ends_at"):
+            value = self.initial.get(name)
+            if value:
+                self.initial[name] = timezone.localtime(value, BERLIN)
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        meeting_format = data.get("format")
+        if meeting_format == Meeting.Format.IN_PERSON and not data.get("venue"):
+            self.add_error("venue", _("Please enter the venue of a meeting in person."))
+        if meeting_format == Meeting.Format.ONLINE and not data.get("online_url"):
+            self.add_error("online_url", _("Please enter the link of an online meeting."))
+        return data
+
+    def _post_clean(self):
+        # The service saves; only run field validation here, not a save-like full_clean.
+        pass
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["name", "slug", "description", "reminder_offsets"]
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "description",
+            "duration_minutes",
+            "presenters",
+            "presenter_text",
+            "presenting_municipality",
+            "practice",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["presenters"].queryset = (
+            Representative.objects.filter(starts_on__lte=today)
+            .exclude(ends_on__lt=today)
+            .select_related("municipality")
+        )
+        self.fields["presenters"].required = False
+        self.fields["presenting_municipality"].queryset = Municipality.objects.filter(
+            is_active=True
+        )
+        self.fields["duration_minutes"].min_value = 1
+
+    def clean_duration_minutes(self):
+        value = self.cleaned_data["duration_minutes"]
+        if value < 1 or value > 600:
+            raise forms.ValidationError(_("Please enter between 1 and 600 minutes."))
+        return value
+
+    def item_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("presenters", None)
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class AudienceForm(forms.Form):
+    all_active = forms.BooleanField(
+        label=_("All active member municipalities and organisations"), required=False
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"),
+        queryset=District.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("Networks and projects"),
+        queryset=Network.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Single municipalities"),
+        queryset=Municipality.objects.filter(is_active=True),
+        required=False,
+        help_text=_("The main contact of each municipality is invited."),
+    )
+    representatives = forms.ModelMultipleChoiceField(
+        label=_("Single people"),
+        queryset=Representative.objects.select_related("municipality"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["representatives"].queryset = (
+            Representative.objects.filter(starts_on__lte=today)
+            .exclude(ends_on__lt=today)
+            .select_related("municipality")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            data.get(name)
+            for name in ("all_active", "districts", "networks", "municipalities", "representatives")
+        ):
+            raise forms.ValidationError(_("Please choose at least one group or person."))
+        return data
+
+    def selection(self) -> dict:
+        """The choice as plain ids (stored on the meeting and passed to the selector)."""
+        data = self.cleaned_data
+        return {
+            "all_active": bool(data.get("all_active")),
+            "districts": [obj.pk for obj in data.get("districts") or []],
+            "networks": [obj.pk for obj in data.get("networks") or []],
+            "municipalities": [obj.pk for obj in data.get("municipalities") or []],
+            "representatives": [obj.pk for obj in data.get("representatives") or []],
+        }
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("Your response"),
+        choices=[
+            choice
+            for choice in Invitation.Response.choices
+            if choice[0] != Invitation.Response.OPEN
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+
+class SubstituteForm(forms.Form):
+    substitute = forms.ModelChoiceField(
+        label=_("Colleague who takes part instead"), queryset=Representative.objects.none()
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["substitute"].queryset = (
+            Representative.objects.filter(
+                municipality_id=invitation.on_behalf_of_id, starts_on__lte=today
+            )
+            .exclude(ends_on__lt=today)
+            .exclude(pk=invitation.representative_id)
+        )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 20}),
+        required=False,
+        help_text=_("Markdown formatting is allowed: # headings, **bold**, lists with -."),
+    )
+
+
+def check_document_file(upload):
+    """Raise a ValidationError unless the upload has an accepted type and size."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is too large (at most %(size)s).")
+            % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+        )
+    extension = Path(upload.name).suffix.lower().lstrip(".")
+    if extension not in DOCUMENT_TYPES:
+        raise forms.ValidationError(
+            _("Please upload a PDF, presentation, document, spreadsheet or image (%(types)s).")
+            % {"types": ", ".join(sorted(DOCUMENT_TYPES))}
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    detected = kind.mime if kind else None
+    if detected in DOCUMENT_TYPES[extension]:
+        return detected
+    if extension in ZIP_CONTAINERS and detected == "application/zip":
+        return next(iter(DOCUMENT_TYPES[extension]))
+    raise forms.ValidationError(
+        _("The file content does not match its type (.%(ext)s).") % {"ext": extension}
+    )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    file = forms.FileField(label=_("File"))
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item (optional)"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        self.content_type = ""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content_type = check_document_file(upload)
+        return upload
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["what", "owner_municipality", "owner_representative", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_representative"].queryset = Representative.objects.select_related(
+            "municipality"
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.MultipleChoiceField(
+        label=_("Took part"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [
+            (
+                str(invitation.pk),
+                f"{invitation.representative.full_name} ({invitation.on_behalf_of})",
+            )
+            for invitation in invitations
+        ]

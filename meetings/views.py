@@ -1,0 +1,583 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from meetings import permissions, selectors, services
+from meetings.calendar import meeting_ics, meetings_feed_ics
+from meetings.forms import (
+    ActionItemForm,
+    ActionItemStatusForm,
+    AgendaItemForm,
+    AttendanceForm,
+    AudienceForm,
+    DocumentForm,
+    MeetingForm,
+    MinutesForm,
+    ResponseForm,
+    SubstituteForm,
+)
+from meetings.models import ActionItem, AgendaItem, CalendarFeed, Document, Invitation, Meeting
+from meetings.tokens import InvalidToken, response_token_check, token_still_usable
+
+
+def _guard(check):
+    """Anonymous people go to the log-in page; signed-in people without the right get 403."""
+
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if check is not None and not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+staff_only = _guard(permissions.can_manage_meetings)
+members_only = _guard(permissions.can_subscribe_calendar)
+logged_in = _guard(None)
+
+
+def _meeting_or_404(pk):
+    try:
+        return selectors.meeting_get(meeting_id=pk)
+    except Meeting.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _form_errors_from(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Representatives and staff: reading
+
+
+@members_only
+def meeting_list(request):
+    upcoming, past = selectors.meeting_list_for_user(user=request.user)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "can_manage": permissions.can_manage_meetings(request.user),
+        },
+    )
+
+
+@logged_in
+def meeting_detail(request, pk):
+    try:
+        meeting = selectors.meeting_detail_get(meeting_id=pk)
+    except Meeting.DoesNotExist as error:
+        raise Http404 from error
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied
+    invitations = list(meeting.invitations.all())
+    invitation = selectors.invitation_of_user(
+        meeting=meeting, user=request.user, invitations=invitations
+    )
+    minutes = selectors.minutes_of(meeting=meeting)
+    context = {
+        "meeting": meeting,
+        "agenda": selectors.agenda_with_times(meeting=meeting),
+        "invitation": invitation,
+        "can_manage": permissions.can_manage_meetings(request.user),
+        "show_online_link": permissions.can_see_online_link(request.user, meeting, invitations),
+        "minutes": minutes
+        if permissions.can_view_minutes(request.user, meeting, minutes)
+        else None,
+        "participants": selectors.participating_municipalities(meeting=meeting),
+        "previous_action_items": selectors.action_items_from_previous_meeting(meeting=meeting),
+    }
+    if invitation is not None and permissions.can_respond(request.user, invitation):
+        context["response_form"] = ResponseForm(
+            initial={"response": invitation.response, "note": invitation.note}
+        )
+        context["substitute_form"] = SubstituteForm(invitation=invitation)
+    return render(request, "meetings/detail.html", context)
+
+
+@logged_in
+def meeting_print(request, pk):
+    try:
+        meeting = selectors.meeting_detail_get(meeting_id=pk)
+    except Meeting.DoesNotExist as error:
+        raise Http404 from error
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied
+    minutes = selectors.minutes_of(meeting=meeting)
+    return render(
+        request,
+        "meetings/print.html",
+        {
+            "meeting": meeting,
+            "agenda": selectors.agenda_with_times(meeting=meeting),
+            "minutes": minutes
+            if permissions.can_view_minutes(request.user, meeting, minutes)
+            else None,
+            "participants": selectors.participating_municipalities(meeting=meeting),
+        },
+    )
+
+
+@logged_in
+def meeting_ics_download(request, pk):
+    meeting = _meeting_or_404(pk)
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied
+    body = meeting_ics(
+        meeting=meeting,
+        show_online_link=permissions.can_see_online_link(request.user, meeting),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="treffen-{meeting.pk}.ics"'
+    return response
+
+
+# Representatives: responding
+
+
+@require_POST
+@logged_in
+def invitation_respond(request, pk):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting", "representative"), pk=pk
+    )
+    if not permissions.can_respond(request.user, invitation):
+        raise PermissionDenied
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        services.invitation_respond(
+            invitation=invitation,
+            response=form.cleaned_data["response"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Thank you, your response has been saved."))
+    else:
+        messages.error(request, _("Please choose a response."))
+    return redirect("meetings:detail", invitation.meeting_id)
+
+
+@require_POST
+@logged_in
+def invitation_substitute(request, pk):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting", "representative"), pk=pk
+    )
+    if not permissions.can_respond(request.user, invitation):
+        raise PermissionDenied
+    form = SubstituteForm(request.POST, invitation=invitation)
+    if form.is_valid():
+        try:
+            services.invitation_substitute(
+                invitation=invitation,
+                substitute=form.cleaned_data["substitute"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your colleague has been invited in your place."))
+    else:
+        messages.error(request, _("Please choose a colleague from your municipality."))
+    return redirect("meetings:detail", invitation.meeting_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_by_link(request, token):
+    """One-click answer from the mail. GET only asks; mail scanners never answer for people."""
+    try:
+        invitation_id, response = response_token_check(token)
+        invitation = Invitation.objects.select_related(
+            "meeting", "meeting__series", "representative"
+        ).get(pk=invitation_id)
+    except (InvalidToken, Invitation.DoesNotExist):
+        return render(request, "meetings/respond_by_link_invalid.html", status=400)
+    if not token_still_usable(invitation):
+        return render(request, "meetings/respond_by_link_invalid.html", status=400)
+    label = Invitation.Response(response).label
+    if request.method == "POST":
+        services.invitation_respond(invitation=invitation, response=response, note=invitation.note)
+        return render(
+            request,
+            "meetings/respond_by_link_done.html",
+            {"invitation": invitation, "response_label": label},
+        )
+    return render(
+        request,
+        "meetings/respond_by_link.html",
+        {"invitation": invitation, "response_label": label, "response": response},
+    )
+
+
+# Calendar feeds
+
+
+@require_http_methods(["GET", "POST"])
+@members_only
+def calendar_feed(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("Your calendar address has been switched off."))
+        else:
+            services.calendar_feed_create(user=request.user)
+            messages.success(request, _("Your new calendar address is ready."))
+        return redirect("meetings:calendar_feed")
+    feed = selectors.calendar_feed_of(user=request.user)
+    feed_url = None
+    if feed is not None:
+        feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))
+    return render(request, "meetings/calendar_feed.html", {"feed": feed, "feed_url": feed_url})
+
+
+@never_cache
+def calendar_feed_ics(request, token):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or not permissions.can_subscribe_calendar(feed.user):
+        raise Http404
+    meetings = selectors.meetings_for_feed(feed=feed)
+    invited = selectors.meetings_with_online_link_for(user=feed.user, meetings=meetings)
+    body = meetings_feed_ics(meetings=meetings, show_online_link_for=invited)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# Staff: planning
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def meeting_create(request):
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(organiser=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The meeting has been created as a draft."))
+            return redirect("meetings:agenda", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def meeting_edit(request, pk):
+    meeting = _meeting_or_404(pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The meeting has been saved."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+@staff_only
+def meeting_copy(request, pk):
+    meeting = _meeting_or_404(pk)
+    new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    messages.success(
+        request, _("The next meeting has been drafted. Please check date, host and agenda.")
+    )
+    return redirect("meetings:edit", new.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def meeting_cancel(request, pk):
+    meeting = _meeting_or_404(pk)
+    if request.method == "POST":
+        services.meeting_cancel(meeting=meeting)
+        messages.success(request, _("The meeting has been cancelled."))
+        return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def agenda(request, pk):
+    meeting = _meeting_or_404(pk)
+    form = AgendaItemForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        services.agenda_item_create(
+            meeting=meeting, data=form.item_data(), presenters=form.cleaned_data["presenters"]
+        )
+        messages.success(request, _("The agenda item has been added."))
+        return redirect(f"{reverse('meetings:agenda', args=[meeting.pk])}#agenda")
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenting_municipality", "practice")
+        .prefetch_related("presenters")
+    )
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "agenda": selectors.agenda_with_times(meeting=meeting, items=items),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def agenda_item_edit(request, pk, item_pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=pk)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.agenda_item_update(
+            item=item, data=form.item_data(), presenters=form.cleaned_data["presenters"]
+        )
+        messages.success(request, _("The agenda item has been saved."))
+        return redirect("meetings:agenda", pk)
+    return render(
+        request,
+        "meetings/agenda_item_form.html",
+        {"meeting": item.meeting, "item": item, "form": form},
+    )
+
+
+@require_POST
+@staff_only
+def agenda_item_delete(request, pk, item_pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=pk)
+    services.agenda_item_delete(item=item)
+    messages.success(request, _("The agenda item has been removed."))
+    return redirect("meetings:agenda", pk)
+
+
+@require_POST
+@staff_only
+def agenda_item_move(request, pk, item_pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=pk)
+    direction = request.POST.get("direction")
+    if direction not in {"up", "down"}:
+        return HttpResponse(status=400)
+    services.agenda_item_move(item=item, direction=direction)
+    return redirect(f"{reverse('meetings:agenda', args=[pk])}#item-{item.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def audience(request, pk):
+    """Choose the audience, preview the people, then send (a second POST with confirm)."""
+    meeting = _meeting_or_404(pk)
+    if request.method == "POST":
+        form = AudienceForm(request.POST)
+    else:
+        form = AudienceForm(initial=meeting.audience or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        selection = form.selection()
+        people = selectors.audience_resolve(**selection)
+        already = set(meeting.invitations.values_list("representative_id", flat=True))
+        preview = [(person, person.pk in already) for person in people]
+        if request.POST.get("confirm") == "1":
+            try:
+                created = services.invitations_send(
+                    meeting=meeting, representatives=people, audience=selection
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d invitations have been sent.") % {"count": len(created)},
+                )
+                return redirect("meetings:responses", meeting.pk)
+    return render(
+        request,
+        "meetings/audience.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "preview": preview,
+            "new_count": sum(1 for _person, invited in preview or [] if not invited),
+        },
+    )
+
+
+@staff_only
+def responses(request, pk):
+    meeting = _meeting_or_404(pk)
+    return render(
+        request,
+        "meetings/responses.html",
+        {"meeting": meeting, "overview": selectors.response_overview(meeting=meeting)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def attendance(request, pk):
+    meeting = _meeting_or_404(pk)
+    invitations = list(
+        meeting.invitations.select_related("representative", "on_behalf_of").order_by(
+            "on_behalf_of__name", "representative__last_name"
+        )
+    )
+    recorded = any(invitation.attended is not None for invitation in invitations)
+    initial = [
+        str(invitation.pk)
+        for invitation in invitations
+        if (invitation.attended if recorded else invitation.response == "accepted")
+    ]
+    form = AttendanceForm(
+        request.POST or None, invitations=invitations, initial={"attended": initial}
+    )
+    if request.method == "POST" and form.is_valid():
+        count = services.attendance_record(
+            meeting=meeting, attended_invitation_ids=form.cleaned_data["attended"]
+        )
+        messages.success(
+            request, _("Attendance has been recorded (%(count)d people).") % {"count": count}
+        )
+        return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"meeting": meeting, "form": form, "recorded": recorded},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def minutes_edit(request, pk):
+    meeting = _meeting_or_404(pk)
+    minutes = selectors.minutes_of(meeting=meeting)
+    form = MinutesForm(request.POST or None, initial={"text": minutes.text if minutes else ""})
+    if request.method == "POST" and form.is_valid():
+        minutes = services.minutes_save(
+            meeting=meeting, text=form.cleaned_data["text"], editor=request.user
+        )
+        if request.POST.get("publish") == "1":
+            try:
+                services.minutes_publish(meeting=meeting, editor=request.user)
+            except ValidationError as error:
+                form.add_error("text", error.messages)
+            else:
+                messages.success(request, _("The minutes have been published."))
+                return redirect("meetings:detail", meeting.pk)
+        else:
+            messages.success(request, _("The minutes have been saved."))
+            return redirect("meetings:minutes", meeting.pk)
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        {"meeting": meeting, "form": form, "minutes": minutes},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def documents(request, pk):
+    meeting = _meeting_or_404(pk)
+    form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.document_add(
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+            content_type=form.content_type,
+            uploaded_by=request.user,
+            agenda_item=form.cleaned_data["agenda_item"],
+        )
+        messages.success(request, _("The document has been attached."))
+        return redirect("meetings:documents", meeting.pk)
+    return render(
+        request,
+        "meetings/documents.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "documents": meeting.documents.select_related("agenda_item"),
+        },
+    )
+
+
+@require_POST
+@staff_only
+def document_delete(request, pk, document_pk):
+    document = get_object_or_404(Document, pk=document_pk, meeting=pk)
+    services.document_delete(document=document)
+    messages.success(request, _("The document has been removed."))
+    return redirect("meetings:documents", pk)
+
+
+@logged_in
+def document_download(request, pk, document_pk):
+    document = get_object_or_404(
+        Document.objects.select_related("meeting"), pk=document_pk, meeting=pk
+    )
+    if not permissions.can_view_meeting(request.user, document.meeting):
+        raise PermissionDenied
+    name = document.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def action_items(request, pk):
+    meeting = _meeting_or_404(pk)
+    form = ActionItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_create(meeting=meeting, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The action item has been added."))
+            return redirect("meetings:action_items", meeting.pk)
+    items = meeting.action_items.select_related("owner_municipality", "owner_representative")
+    return render(
+        request,
+        "meetings/action_items.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "items": items,
+            "status_choices": ActionItem.Status.choices,
+        },
+    )
+
+
+@require_POST
+@staff_only
+def action_item_status(request, pk, item_pk):
+    item = get_object_or_404(ActionItem, pk=item_pk, meeting=pk)
+    form = ActionItemStatusForm(request.POST)
+    if form.is_valid():
+        services.action_item_set_status(item=item, status=form.cleaned_data["status"])
+        messages.success(request, _("The status has been saved."))
+    return redirect("meetings:action_items", pk)

@@ -1,0 +1,153 @@
+"""The .ics output, checked with the icalendar library and with an independent strict
+RFC 5545 reader written here (content lines, folding, BEGIN/END nesting, required
+properties)."""
+
+import re
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from meetings import services
+from meetings.calendar import meeting_ics, meetings_feed_ics
+from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+NAME = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def strict_parse(data: bytes) -> list[dict]:
+    """A small RFC 5545 reader independent of icalendar: returns components with properties."""
+    text = data.decode("utf-8")
+    assert text.endswith("\r\n"), "content lines end with CRLF"
+    raw_lines = text.split("\r\n")[:-1]
+    for line in raw_lines:
+        assert len(line.encode("utf-8")) <= 75, f"line longer than 75 octets: {line!r}"
+        assert "\n" not in line and "\r" not in line
+    lines = []
+    for line in raw_lines:
+        if line.startswith((" ", "\t")):
+            assert lines, "continuation without a line"
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    stack, components = [], []
+    for line in lines:
+        name_part, sep, value = line.partition(":")
+        assert sep, f"no colon: {line!r}"
+        name = name_part.split(";", 1)[0].upper()
+        assert NAME.match(name), f"bad property name {name!r}"
+        if name == "BEGIN":
+            stack.append({"type": value, "props": {}})
+        elif name == "END":
+            component = stack.pop()
+            assert component["type"] == value, "END does not match BEGIN"
+            components.append(component)
+        else:
+            assert stack, "property outside a component"
+            stack[-1]["props"].setdefault(name, []).append((name_part, value))
+    assert not stack, "unclosed component"
+    return components
+
+
+def _by_type(components, kind):
+    return [component for component in components if component["type"] == kind]
+
+
+def test_meeting_ics_is_valid_for_both_parsers(settings):
+    settings.SITE_URL = "https://portal.example.org"
+    organiser = StaffUserFactory(email="team@example.org")
+    meeting = MeetingFactory(organiser=organiser, venue="Rathaus Werdohl")
+
+    data = meeting_ics(meeting=meeting)
+
+    calendar = icalendar.Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@portal.example.org"
+    assert event["DTSTART"].dt == meeting.starts_at.replace(microsecond=0)
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/Berlin"
+    assert str(event["ORGANIZER"]) == "mailto:team@example.org"
+    assert "Rathaus Werdohl" in str(event["LOCATION"])
+    assert "konferenz.example.org" in str(event["LOCATION"])
+    assert str(calendar["METHOD"]) == "PUBLISH"
+
+    components = strict_parse(data)
+    (vcalendar,) = _by_type(components, "VCALENDAR")
+    assert vcalendar["props"]["VERSION"][0][1] == "2.0"
+    assert "PRODID" in vcalendar["props"]
+    (timezone_component,) = _by_type(components, "VTIMEZONE")
+    assert timezone_component["props"]["TZID"][0][1] == "Europe/Berlin"
+    (vevent,) = _by_type(components, "VEVENT")
+    for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SEQUENCE", "ORGANIZER"):
+        assert required in vevent["props"], required
+    assert vevent["props"]["DTSTART"][0][0].startswith("DTSTART;TZID=Europe/Berlin")
+
+
+def test_change_raises_sequence_in_the_ics():
+    meeting = MeetingFactory()
+    before = icalendar.Calendar.from_ical(meeting_ics(meeting=meeting))
+
+    services.meeting_update(
+        meeting=meeting,
+        data={
+            "starts_at": meeting.starts_at + timedelta(days=1),
+            "ends_at": meeting.ends_at + timedelta(days=1),
+        },
+    )
+    meeting.refresh_from_db()
+    after_data = meeting_ics(meeting=meeting)
+
+    (old,) = before.walk("VEVENT")
+    (new,) = icalendar.Calendar.from_ical(after_data).walk("VEVENT")
+    assert int(new["SEQUENCE"]) == int(old["SEQUENCE"]) + 1
+    assert new["UID"] == old["UID"]
+    (vevent,) = _by_type(strict_parse(after_data), "VEVENT")
+    assert vevent["props"]["SEQUENCE"][0][1] == "1"
+
+
+def test_cancelled_meeting_gives_method_cancel():
+    meeting = MeetingFactory()
+    services.meeting_cancel(meeting=meeting)
+    meeting.refresh_from_db()
+
+    data = meeting_ics(meeting=meeting)
+
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    (vcalendar,) = _by_type(strict_parse(data), "VCALENDAR")
+    assert vcalendar["props"]["METHOD"][0][1] == "CANCEL"
+
+
+def test_request_with_attendee_for_invitation_mails():
+    meeting = MeetingFactory()
+    person = RepresentativeFactory(email="mara@example.org")
+
+    data = meeting_ics(meeting=meeting, method="REQUEST", attendee=person)
+
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:mara@example.org"
+    (vevent,) = _by_type(strict_parse(data), "VEVENT")
+    assert "ATTENDEE" in vevent["props"]
+
+
+def test_ics_without_online_link_for_people_not_invited():
+    meeting = MeetingFactory(online_url="https://konferenz.example.org/geheim")
+
+    data = meeting_ics(meeting=meeting, show_online_link=False)
+
+    assert b"geheim" not in data
+
+
+def test_feed_contains_all_given_meetings_once():
+    meetings = [MeetingFactory(), MeetingFactory()]
+
+    data = meetings_feed_ics(meetings=meetings)
+
+    uids = {str(event["UID"]) for event in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    assert len(uids) == 2
+    assert len(_by_type(strict_parse(data), "VEVENT")) == 2
