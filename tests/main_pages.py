@@ -1,33 +1,61 @@
 """The portal's main pages, checked by the accessibility and HTML-validity tests.
 
-One entry per page and role: ``(role, url name, args)``, where ``args`` is a callable that
-receives the users of each role (the ``role_users`` fixture) and returns the URL's
-arguments. A new feature adds its pages here; every check then covers them.
+One entry per page and role: ``MainPage(role, url name, args, status)``. ``args`` is a
+callable that receives the users of each role (like the ``role_users`` fixture) and returns
+the URL's arguments; it may create the objects the page shows (with the factories).
+``status`` is the expected HTTP status. A new feature adds its pages to MAIN_PAGES; every
+check then covers them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from django.urls import reverse
 
 ALL_ROLES = ("anonymous", "other_representative", "representative", "staff", "admin")
+ROLE_FIXTURES = {
+    "other_representative": "other_representative_user",
+    "representative": "representative_user",
+    "staff": "staff_user",
+    "admin": "admin_user",
+}
 
 
-def no_args(users: dict[str, Any]) -> list[Any]:
+def no_args(users: Mapping[str, Any]) -> list[Any]:
     return []
 
 
 class MainPage(NamedTuple):
     role: str
     url_name: str
-    args: Callable[[dict[str, Any]], list[Any]] = no_args
+    args: Callable[[Mapping[str, Any]], list[Any]] = no_args
+    status: int = 200
+    label: str = ""  # tells apart entries with the same role and URL name
 
     @property
     def id(self) -> str:
-        return f"{self.role}-{self.url_name}"
+        return "-".join(filter(None, [self.role, self.url_name, self.label]))
 
-    def url(self, users: dict[str, Any]) -> str:
+    def url(self, users: Mapping[str, Any]) -> str:
         return reverse(self.url_name, args=self.args(users))
+
+
+class RoleUsers(Mapping):
+    """The users of each role, created only when asked for (hashing passwords is slow)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getitem__(self, role):
+        if role == "anonymous":
+            return None
+        return self._request.getfixturevalue(ROLE_FIXTURES[role])
+
+    def __iter__(self):
+        return iter(ALL_ROLES)
+
+    def __len__(self):
+        return len(ALL_ROLES)
 
 
 MAIN_PAGES: list[MainPage] = [
@@ -37,11 +65,11 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("anonymous", "account_reset_password_done"),
     MainPage("anonymous", "account_signup"),
     *(
-        MainPage("anonymous", "legal_page", lambda users, kind=kind: [kind])
+        MainPage("anonymous", "legal_page", lambda users, kind=kind: [kind], label=kind)
         for kind in ("imprint", "privacy", "accessibility")
     ),
     # An unknown legal page answers with the portal's 404 page.
-    MainPage("anonymous", "legal_page", lambda users: ["gibt-es-nicht"]),
+    MainPage("anonymous", "legal_page", lambda users: ["gibt-es-nicht"], 404, "not-found"),
     MainPage("representative", "account_email"),
     MainPage("representative", "account_change_password"),
     MainPage("representative", "mfa_index"),

@@ -6,12 +6,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.main_pages import MAIN_PAGES
+from tests.main_pages import MAIN_PAGES, RoleUsers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def users(request):
+    return RoleUsers(request)
 
 
 @pytest.fixture
@@ -65,11 +70,12 @@ def test_axe_finds_a_known_violation(axe_page):
 
 
 @pytest.mark.parametrize("main_page", MAIN_PAGES, ids=lambda main_page: main_page.id)
-def test_main_page_has_no_accessibility_violations(main_page, role_users, axe_page, live_server):
+def test_main_page_has_no_accessibility_violations(main_page, users, axe_page, live_server):
     assert AXE_JS.exists(), "axe-core is missing: npm ci --prefix tests/e2e/axe"
-    log_in(axe_page, live_server, role_users[main_page.role])
+    log_in(axe_page, live_server, users[main_page.role])
 
-    axe_page.goto(live_server.url + main_page.url(role_users))
+    response = axe_page.goto(live_server.url + main_page.url(users))
+    assert response.status == main_page.status
     assert axe_page.locator("html").get_attribute("lang") == "de"
     results = run_axe(axe_page)
 
