@@ -64,6 +64,13 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("anonymous", "account_reset_password"),
     MainPage("anonymous", "account_reset_password_done"),
     MainPage("anonymous", "account_signup"),
+    MainPage("anonymous", "account_email_verification_sent"),
+    MainPage(
+        "anonymous",
+        "account_reset_password_from_key",
+        lambda users: ["zz", "ungueltig"],
+        label="invalid-key",
+    ),
     *(
         MainPage("anonymous", "legal_page", lambda users, kind=kind: [kind], label=kind)
         for kind in ("imprint", "privacy", "accessibility")
@@ -73,6 +80,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("representative", "account_email"),
     MainPage("representative", "account_change_password"),
     MainPage("representative", "mfa_index"),
+    MainPage("representative", "account_logout"),
+    MainPage("anonymous", "admin:login"),
     MainPage("staff", "admin:index"),
     MainPage("admin", "admin:index"),
 ]
