@@ -7,9 +7,11 @@ the URL's arguments; it may create the objects the page shows (with the factorie
 check then covers them.
 """
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from django.test import Client
 from django.urls import reverse
 
 ALL_ROLES = ("anonymous", "other_representative", "representative", "staff", "admin")
@@ -58,6 +60,25 @@ class RoleUsers(Mapping):
         return len(ALL_ROLES)
 
 
+def signed_in_client(user) -> Client:
+    """A client for ``user`` (anonymous for None) that has just entered its password.
+
+    Pages that protect the account (two-factor set-up) ask for a recent password entry;
+    this records one the way django-allauth does after its log-in form.
+    """
+    client = Client(headers={"accept-language": "de"})
+    if user is None:
+        return client
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 MAIN_PAGES: list[MainPage] = [
     *(MainPage(role, "home") for role in ALL_ROLES),
     MainPage("anonymous", "account_login"),
@@ -80,6 +101,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("representative", "account_email"),
     MainPage("representative", "account_change_password"),
     MainPage("representative", "mfa_index"),
+    MainPage("representative", "mfa_activate_totp"),
+    MainPage("representative", "mfa_generate_recovery_codes"),
     MainPage("representative", "account_logout"),
     MainPage("anonymous", "admin:login"),
     MainPage("staff", "admin:index"),

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from tests.main_pages import MAIN_PAGES, RoleUsers
+from tests.main_pages import MAIN_PAGES, RoleUsers, signed_in_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +32,7 @@ def log_in(page, live_server, user):
     """Give the browser the session of ``user`` without going through the form."""
     if user is None:
         return
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]

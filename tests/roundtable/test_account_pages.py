@@ -60,3 +60,33 @@ def test_invalid_password_reset_link_offers_a_new_one(client):
 
     assert response.status_code == 200
     assert f'href="{reverse("account_reset_password")}"' in response.content.decode()
+
+
+def test_email_addresses_are_a_labelled_radio_group(client_for, representative_user):
+    response = client_for(representative_user).get(
+        reverse("account_email"), headers={"accept-language": "de"}
+    )
+
+    html = response.content.decode()
+    assert "<fieldset>" in html
+    assert "<legend>Folgende E-Mail-Adressen sind mit diesem Konto verknüpft:</legend>" in html
+    assert f'value="{representative_user.email}" checked' in html
+    # Removing asks first (static/js/portal.js); no inline script is needed.
+    assert "data-confirm=" in html
+    assert "<script" not in html.split("</head>")[1]
+
+
+def test_adding_an_invalid_email_address_links_the_error(client_for, representative_user):
+    response = client_for(representative_user).post(
+        reverse("account_email"), {"action_add": "", "email": "kein-at-zeichen"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    field = re.search(
+        r'<input[^>]*name="email"[^>]*type="email"[^>]*>|<input type="email"[^>]*>', html
+    )
+    assert field is not None
+    assert 'aria-invalid="true"' in field.group(0)
+    assert "id_email_error" in field.group(0)
+    assert 'value="kein-at-zeichen"' in field.group(0)
