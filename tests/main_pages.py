@@ -27,6 +27,15 @@ def no_args(users: Mapping[str, Any]) -> list[Any]:
     return []
 
 
+def start_page_content(users: Mapping[str, Any]) -> list[Any]:
+    """A planned meeting and a published example, so that the start page shows its cards."""
+    from tests import factories
+
+    factories.MeetingFactory(host=factories.MunicipalityFactory(name="Meschede"))
+    factories.PracticeFactory(title="Willkommensbüro im Rathaus")
+    return []
+
+
 class MainPage(NamedTuple):
     role: str
     url_name: str
@@ -81,6 +90,8 @@ def signed_in_client(user) -> Client:
 
 MAIN_PAGES: list[MainPage] = [
     *(MainPage(role, "home") for role in ALL_ROLES),
+    MainPage("representative", "home", start_page_content, label="with-content"),
+    MainPage("staff", "home", start_page_content, label="with-content"),
     MainPage("anonymous", "account_login"),
     MainPage("anonymous", "account_reset_password"),
     MainPage("anonymous", "account_reset_password_done"),
