@@ -7,13 +7,14 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: help setup run test bench lint format messages system-deps browser wrk clean
+.PHONY: help setup run test bench lint audit format messages system-deps browser axe wrk clean
 
 help:
 	@echo "make run    - set up and serve the portal with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - scale benchmark (PostgreSQL; see README)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make audit  - dependency audit (pip-audit) and bandit"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
 
+# axe-core for the accessibility tests, pinned in tests/e2e/axe/package-lock.json.
+axe:
+	@test -f tests/e2e/axe/node_modules/axe-core/axe.min.js || \
+	  npm ci --prefix tests/e2e/axe --no-audit --no-fund
+
 messages: $(VENV)/.synced system-deps
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
@@ -42,7 +48,7 @@ run: setup
 	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=true $(PY) manage.py rundev --port $(PORT)
 
-test: setup browser
+test: setup browser axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The load generator for throughput figures; as root it is installed when missing.
@@ -57,6 +63,9 @@ bench: setup wrk
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+audit: $(VENV)/.synced
+	.ci/audit
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .

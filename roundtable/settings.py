@@ -146,7 +146,9 @@ CSRF_COOKIE_HTTPONLY = True
 # Language and time: German first, English available; Europe/Berlin.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The first path wins: its catalog gives django-allauth's German the formal "Sie".
+# makemessages still writes the project's strings to locale/ (the nearest locale folder).
+LOCALE_PATHS = [BASE_DIR / "roundtable" / "locale_overrides", BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

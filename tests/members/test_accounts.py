@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from members.models import User
@@ -46,18 +47,37 @@ def test_login_with_unverified_email_is_refused(client):
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_login_is_throttled_after_repeated_failures(client, representative_user):
+def test_login_is_throttled_after_repeated_failures(client, representative_user, staff_user):
+    login_url = reverse("account_login")
     for _ in range(5):
-        client.post(
-            reverse("account_login"), {"login": representative_user.email, "password": "falsch"}
+        response = client.post(
+            login_url, {"login": representative_user.email, "password": "falsch"}
         )
+        assert response.status_code == 200
+        assert "Zu viele" not in response.content.decode()
 
+    # The sixth attempt is refused even with the right password ...
     response = client.post(
-        reverse("account_login"), {"login": representative_user.email, "password": PASSWORD}
+        login_url,
+        {"login": representative_user.email, "password": PASSWORD},
+        headers={"accept-language": "de"},
     )
 
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut."
+    ]
     assert not client.get("/").context["user"].is_authenticated
-    assert "zu viele" in response.content.decode().lower() or response.status_code == 429
+    # ... also from another address (the limit holds per account, not only per IP) ...
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    response = elsewhere.post(login_url, {"login": representative_user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert not elsewhere.get("/").context["user"].is_authenticated
+    # ... while other people on another address still log in.
+    other = Client(REMOTE_ADDR="198.51.100.8")
+    response = other.post(login_url, {"login": staff_user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert other.get("/").context["user"] == staff_user
 
 
 def test_password_reset_page_is_available(client):

@@ -1,0 +1,121 @@
+"""The portal's main pages, checked by the accessibility and HTML-validity tests.
+
+One entry per page and role: ``MainPage(role, url name, args, status)``. ``args`` is a
+callable that receives the users of each role (like the ``role_users`` fixture) and returns
+the URL's arguments; it may create the objects the page shows (with the factories).
+``status`` is the expected HTTP status. A new feature adds its pages to MAIN_PAGES; every
+check then covers them.
+"""
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from django.test import Client
+from django.urls import reverse
+
+ALL_ROLES = ("anonymous", "other_representative", "representative", "staff", "admin")
+ROLE_FIXTURES = {
+    "other_representative": "other_representative_user",
+    "representative": "representative_user",
+    "staff": "staff_user",
+    "admin": "admin_user",
+}
+
+
+def no_args(users: Mapping[str, Any]) -> list[Any]:
+    return []
+
+
+def start_page_content(users: Mapping[str, Any]) -> list[Any]:
+    """A planned meeting and a published example, so that the start page shows its cards."""
+    from tests import factories
+
+    factories.MeetingFactory(host=factories.MunicipalityFactory(name="Meschede"))
+    factories.PracticeFactory(title="Willkommensbüro im Rathaus")
+    return []
+
+
+class MainPage(NamedTuple):
+    role: str
+    url_name: str
+    args: Callable[[Mapping[str, Any]], list[Any]] = no_args
+    status: int = 200
+    label: str = ""  # tells apart entries with the same role and URL name
+
+    @property
+    def id(self) -> str:
+        return "-".join(filter(None, [self.role, self.url_name, self.label]))
+
+    def url(self, users: Mapping[str, Any]) -> str:
+        return reverse(self.url_name, args=self.args(users))
+
+
+class RoleUsers(Mapping):
+    """The users of each role, created only when asked for (hashing passwords is slow)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getitem__(self, role):
+        if role == "anonymous":
+            return None
+        return self._request.getfixturevalue(ROLE_FIXTURES[role])
+
+    def __iter__(self):
+        return iter(ALL_ROLES)
+
+    def __len__(self):
+        return len(ALL_ROLES)
+
+
+def signed_in_client(user) -> Client:
+    """A client for ``user`` (anonymous for None) that has just entered its password.
+
+    Pages that protect the account (two-factor set-up) ask for a recent password entry;
+    this records one the way django-allauth does after its log-in form.
+    """
+    client = Client(headers={"accept-language": "de"})
+    if user is None:
+        return client
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+MAIN_PAGES: list[MainPage] = [
+    *(MainPage(role, "home") for role in ALL_ROLES),
+    MainPage("representative", "home", start_page_content, label="with-content"),
+    MainPage("staff", "home", start_page_content, label="with-content"),
+    MainPage("anonymous", "account_login"),
+    MainPage("anonymous", "account_reset_password"),
+    MainPage("anonymous", "account_reset_password_done"),
+    MainPage("anonymous", "account_signup"),
+    MainPage("anonymous", "account_email_verification_sent"),
+    MainPage(
+        "anonymous",
+        "account_reset_password_from_key",
+        lambda users: ["zz", "ungueltig"],
+        label="invalid-key",
+    ),
+    *(
+        MainPage("anonymous", "legal_page", lambda users, kind=kind: [kind], label=kind)
+        for kind in ("imprint", "privacy", "accessibility")
+    ),
+    # An unknown legal page answers with the portal's 404 page.
+    MainPage("anonymous", "legal_page", lambda users: ["gibt-es-nicht"], 404, "not-found"),
+    MainPage("representative", "account_email"),
+    MainPage("representative", "account_change_password"),
+    MainPage("representative", "mfa_index"),
+    MainPage("representative", "mfa_activate_totp"),
+    MainPage("representative", "mfa_generate_recovery_codes"),
+    MainPage("representative", "account_logout"),
+    MainPage("anonymous", "admin:login"),
+    MainPage("staff", "admin:index"),
+    MainPage("admin", "admin:index"),
+]
