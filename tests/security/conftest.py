@@ -3,17 +3,25 @@ from types import SimpleNamespace
 import pytest
 
 from tests import factories
+from tests.meetings.factories import ActionItemFactory, DocumentFactory
 from tests.notifications.factories import OutgoingMessageFactory
 
 
 @pytest.fixture
-def world(municipality, other_municipality, representative_user):
+def world(municipality, other_municipality, representative_user, other_representative_user):
     """One object of each kind that routes take as arguments."""
     meeting = factories.MeetingFactory(host=municipality)
     practice = factories.PracticeFactory(municipalities=[municipality])
     message = OutgoingMessageFactory(meeting=meeting)
+    representative = representative_user.representatives.get()
+    invitation = factories.InvitationFactory(meeting=meeting, representative=representative)
     return SimpleNamespace(
-        representative=representative_user.representatives.get(),
+        representative=representative,
+        other_representative=other_representative_user.representatives.get(),
+        invitation=invitation,
+        agenda_item=factories.AgendaItemFactory(meeting=meeting),
+        document=DocumentFactory(meeting=meeting),
+        action_item=ActionItemFactory(meeting=meeting),
         message=message,
         municipality=municipality,
         other_municipality=other_municipality,

@@ -22,6 +22,7 @@ STAFF = {
     "staff": "ok",
     "admin": "ok",
 }
+STAFF_POST = {**STAFF, "staff": "redirect", "admin": "redirect"}
 SIGNED_IN = {"anonymous": "login", **dict.fromkeys(ROLES[1:], "ok")}
 NO_ERROR = dict.fromkeys(ROLES, "no_error")
 
@@ -92,6 +93,70 @@ ROUTES = {
     "notifications:preview_html": Route(STAFF, lambda world: ["invitation", "de"]),
     # The development mailbox exists only with DEBUG; otherwise it is not there for anybody.
     "notifications:outbox": Route(dict.fromkeys(ROLES, "not_found")),
+    # meetings: members read, staff manage
+    "meetings:list": Route(MEMBERS),
+    "meetings:create": Route(STAFF),
+    "meetings:calendar_feed": Route(MEMBERS),
+    # Secret-token addresses need no log-in; a wrong token is simply not found.
+    "meetings:feed": Route(dict.fromkeys(ROLES, "not_found"), lambda world: ["falsch"]),
+    "meetings:respond_by_link": Route(NO_ERROR, lambda world: ["gefaelscht"]),
+    # Only the invited person answers their invitation (staff record attendance instead).
+    "meetings:respond": Route(
+        {
+            "anonymous": "login",
+            "other_representative": "forbidden",
+            "representative": "redirect",
+            "staff": "forbidden",
+            "admin": "forbidden",
+        },
+        lambda world: [world.invitation.pk],
+        method="post",
+    ),
+    "meetings:substitute": Route(
+        {
+            "anonymous": "login",
+            "other_representative": "forbidden",
+            "representative": "no_error",
+            "staff": "no_error",
+            "admin": "no_error",
+        },
+        lambda world: [world.invitation.pk],
+        method="post",
+    ),
+    "meetings:detail": Route(MEMBERS, lambda world: [world.meeting.pk]),
+    "meetings:print": Route(MEMBERS, lambda world: [world.meeting.pk]),
+    "meetings:ics": Route(MEMBERS, lambda world: [world.meeting.pk]),
+    "meetings:edit": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:copy": Route(STAFF_POST, lambda world: [world.meeting.pk], method="post"),
+    "meetings:cancel": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:agenda": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:agenda_item_edit": Route(
+        STAFF, lambda world: [world.meeting.pk, world.agenda_item.pk]
+    ),
+    "meetings:agenda_item_delete": Route(
+        STAFF_POST, lambda world: [world.meeting.pk, world.agenda_item.pk], method="post"
+    ),
+    # Without a direction the move is refused as a bad request.
+    "meetings:agenda_item_move": Route(
+        {**STAFF, "staff": "no_error", "admin": "no_error"},
+        lambda world: [world.meeting.pk, world.agenda_item.pk],
+        method="post",
+    ),
+    "meetings:audience": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:responses": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:attendance": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:minutes": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:documents": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:document": Route(MEMBERS, lambda world: [world.meeting.pk, world.document.pk]),
+    "meetings:document_delete": Route(
+        STAFF_POST, lambda world: [world.meeting.pk, world.document.pk], method="post"
+    ),
+    "meetings:action_items": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:action_item_status": Route(
+        {**STAFF, "staff": "no_error", "admin": "no_error"},
+        lambda world: [world.meeting.pk, world.action_item.pk],
+        method="post",
+    ),
 }
 
 # Routes that exist only in some configurations (DEBUG media serving, benchmark endpoint).

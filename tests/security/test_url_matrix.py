@@ -86,7 +86,7 @@ def test_every_route_answers_each_role_as_classified(role, role_users, client_fo
         if not _expected_ok(entry.access[role], response, login_url):
             wrong.append((name, url, entry.access[role], response.status_code))
 
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -128,4 +128,4 @@ def test_admin_routes_answer_each_role(role, role_users, client_for):
         if not ok:
             wrong.append((name, url, status))
 
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
