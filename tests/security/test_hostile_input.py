@@ -1,7 +1,7 @@
 """Random and hostile data posted to forms: never a server error, never foreign data changed."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import reverse
