@@ -48,9 +48,7 @@ def library():
             Adoption(practice=p, municipality=municipalities[(i + 1) % 4])
             for i, p in enumerate(practices)
         )
-        Practice.objects.filter(search_vector__isnull=True).update(
-            search_vector=document_vector()
-        )
+        Practice.objects.filter(search_vector__isnull=True).update(search_vector=document_vector())
         created["count"] = total
 
     return grow, municipalities, topics
