@@ -82,6 +82,14 @@ def search_query(text: str) -> SearchQuery | None:
     return SearchQuery(_tsquery_string(words), search_type="raw", config=CONFIG)
 
 
+def _strip_ending(word: str) -> str:
+    """A crude stemmer for the SQLite fallback: "willkommenstaschen" -> "willkommenstasch"."""
+    for ending in ("en", "e", "n", "s"):
+        if len(word) > 5 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
 def document_vector() -> SearchVector:
     """The vector for a practice row, without the related names (see search_index_update)."""
     vector = SearchVector("title", weight="A", config=CONFIG)
@@ -125,7 +133,7 @@ def apply_search(queryset: QuerySet, text: str) -> tuple[QuerySet, bool]:
     if not uses_postgres():
         condition = Q()
         for parts in words:
-            word = "".join(parts)
+            word = _strip_ending("".join(parts))
             condition &= (
                 Q(title__icontains=word)
                 | Q(summary__icontains=word)

@@ -34,6 +34,8 @@ EDITABLE_FIELDS = {
     "network",
     "is_public",
 }
+# Path segments of practices/urls.py that a practice's slug must not take.
+RESERVED_SLUGS = {"neu", "feed", "aus-tagesordnungspunkt"}
 # Characters that mark search highlights (see practices.search) never belong in a text.
 _MARKERS = str.maketrans("", "", "\x02\x03")
 
@@ -50,6 +52,13 @@ class NewAttachment:
 
 def _clean(value):
     return value.translate(_MARKERS) if isinstance(value, str) else value
+
+
+def _new_slug(title: str) -> str:
+    slug = unique_slug(Practice, title, max_length=220)
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Practice, f"{title} beispiel", max_length=220)
+    return slug
 
 
 def _require(allowed: bool) -> None:
@@ -152,7 +161,7 @@ def practice_create(
     with _atomic_with_files() as stored:
         practice = Practice(status=Practice.Status.DRAFT, created_by=user)
         _set_fields(practice, fields)
-        practice.slug = unique_slug(Practice, practice.title, max_length=220)
+        practice.slug = _new_slug(practice.title)
         practice.save()
         practice.municipalities.set(municipalities)
         practice.topics.set(list(topics))
@@ -276,7 +285,7 @@ def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
     with transaction.atomic():
         practice = Practice.objects.create(
             title=_clean(agenda_item.title)[:200],
-            slug=unique_slug(Practice, agenda_item.title, max_length=220),
+            slug=_new_slug(agenda_item.title),
             summary=_clean(description)[:600] or _clean(agenda_item.title)[:600],
             implementation=_clean(description),
             contact=presenter,

@@ -102,9 +102,7 @@ def practice_export(request):
     return response
 
 
-@require_GET
-def practice_detail(request, slug):
-    practice = _get_visible(request, slug)
+def _render_detail(request, practice, *, adoption_form=None, status=200):
     user = request.user
     own_adoption = None
     municipality = member_permissions.current_municipality(user)
@@ -129,10 +127,16 @@ def practice_detail(request, slug):
             "show_contact": permissions.can_see_contact_details(user),
             "show_meetings": permissions.can_see_meetings(user),
             "show_history": is_reviewer or permissions.is_own_practice(user, practice),
-            "adoption_form": AdoptionForm(),
+            "adoption_form": adoption_form or AdoptionForm(),
             "review_form": ReviewForm(initial={"is_public": practice.is_public}),
         },
+        status=status,
     )
+
+
+@require_GET
+def practice_detail(request, slug):
+    return _render_detail(request, _get_visible(request, slug))
 
 
 def _save_practice(request, form, practice=None):
@@ -227,22 +231,21 @@ def practice_review(request, slug):
 
 @require_POST
 def adoption_create(request, slug):
-    practice = _get_visible(request, slug, for_change=True)
+    practice = _get_visible(request, slug)
     if not permissions.can_adopt_practice(request.user, practice):
         return _deny(request)
     form = AdoptionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.adoption_create(
-                practice=practice, user=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Thank you! Your adoption is now shown on the page."))
+    if not form.is_valid():
+        # Shown again on the page with the message; the note is kept.
+        return _render_detail(request, practice, adoption_form=form, status=400)
+    try:
+        services.adoption_create(
+            practice=practice, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        for error in form.errors.get("note", []):
-            messages.error(request, error)
+        messages.success(request, _("Thank you! Your adoption is now shown on the page."))
     return redirect("practices:detail", slug=practice.slug)
 
 

@@ -108,3 +108,13 @@ def test_safe_snippet_escapes_everything_but_the_markers():
     assert str(search.safe_snippet(raw)) == (
         "&lt;script&gt;x&lt;/script&gt; <mark>Tasche</mark> &amp; mehr"
     )
+
+
+@pytest.mark.parametrize("query", ["Willkommenstaschen", "Willkommens-Tasche", "willkommenstasche"])
+def test_simple_search_without_postgresql_finds_variants(
+    corpus, representative_user, monkeypatch, query
+):
+    # `make run` uses SQLite: the simpler search must still find the example.
+    monkeypatch.setattr(search, "uses_postgres", lambda: False)
+
+    assert titles(representative_user, q=query) == ["Willkommenstasche"]

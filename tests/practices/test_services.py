@@ -101,3 +101,13 @@ def test_representative_keeps_own_municipality_on_update(role_users, municipalit
     )
 
     assert list(practice.municipalities.all()) == [municipality]
+
+
+def test_new_practice_never_takes_a_reserved_address(role_users, municipality):
+    practice = services.practice_create(
+        user=role_users["representative"],
+        fields={"title": "Neu", "summary": "Kurz."},
+        municipalities=[],
+    )
+
+    assert practice.slug == "neu-beispiel"

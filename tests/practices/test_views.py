@@ -452,3 +452,18 @@ def test_detail_shows_similar_examples(role_users, client_for, municipality):
 
     assert "Familienpass" in content
     assert "Ohne Bezug" not in content
+
+
+def test_too_long_adoption_note_is_shown_again_with_a_message(role_users, client_for, municipality):
+    practice = make_practice(municipality)
+    note = "Sehr lang. " * 200
+
+    response = client_for(role_users["other_representative"]).post(
+        reverse("practices:adopt", args=[practice.slug]), {"note": note}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Sehr lang. Sehr lang." in content
+    assert 'aria-describedby="id_note_helptext id_note_error"' in content
+    assert not Adoption.objects.exists()
