@@ -211,7 +211,7 @@ def practice_facets(*, queryset: QuerySet, selected: dict[str, str]) -> list[Fac
     ]
 
 
-def practice_search(*, user, params) -> PracticeSearch:
+def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
     """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
     filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -225,7 +225,7 @@ def practice_search(*, user, params) -> PracticeSearch:
         for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]
         if params.get(name)
     }
-    facets = practice_facets(queryset=queryset, selected=active)
+    facets = practice_facets(queryset=queryset, selected=active) if with_facets else []
     queryset = queryset.annotate(adoption_count=Count("adoptions", distinct=True))
     if sort == "relevanz" and query:
         queryset = queryset.order_by("-rank", "-published_at", "-pk")

@@ -63,7 +63,7 @@ def practice_list(request):
 
 @require_GET
 def practice_export(request):
-    result = selectors.practice_search(user=request.user, params=request.GET)
+    result = selectors.practice_search(user=request.user, params=request.GET, with_facets=False)
     practices = selectors.practices_for_export(result=result)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
