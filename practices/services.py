@@ -61,6 +61,12 @@ def _new_slug(title: str) -> str:
     return slug
 
 
+def _reindex(practice: Practice) -> None:
+    search_index_update(practice_ids=[practice.pk])
+    # A later full save() of this instance must not write back a stale vector.
+    practice.refresh_from_db(fields=["search_vector"])
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -167,7 +173,7 @@ def practice_create(
         practice.topics.set(list(topics))
         _replace_links(practice, links)
         _store_attachments(practice, attachments, user, stored)
-        search_index_update(practice_ids=[practice.pk])
+        _reindex(practice)
     return practice
 
 
@@ -206,7 +212,7 @@ def practice_update(
         )
         practice.attachments.filter(pk__in=list(remove_attachment_ids)).delete()
         _store_attachments(practice, attachments, user, stored)
-        search_index_update(practice_ids=[practice.pk])
+        _reindex(practice)
         storage = PracticeAttachment.file.field.storage
         transaction.on_commit(lambda: [storage.delete(name) for name in removed])
     return practice
@@ -295,5 +301,5 @@ def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
         practice.municipalities.set([municipality])
         agenda_item.practice = practice
         agenda_item.save(update_fields=["practice"])
-        search_index_update(practice_ids=[practice.pk])
+        _reindex(practice)
     return practice

@@ -118,3 +118,27 @@ def test_simple_search_without_postgresql_finds_variants(
     monkeypatch.setattr(search, "uses_postgres", lambda: False)
 
     assert titles(representative_user, q=query) == ["Willkommenstasche"]
+
+
+def test_service_update_keeps_the_index_current_for_topics(corpus, role_users, municipality):
+    from practices.services import practice_update
+    from tests.factories import TopicFactory
+
+    werdohl_practice, _other = corpus
+    werdohl_practice.status = "draft"
+    werdohl_practice.save()
+    topic = TopicFactory(name="Stadtmarketing", slug="stadtmarketing")
+
+    practice_update(
+        practice=werdohl_practice,
+        user=role_users["staff"],
+        fields={"title": "Begrüßungspaket"},
+        municipalities=[municipality],
+        topics=[topic],
+    )
+    werdohl_practice.status = "published"
+    werdohl_practice.save()
+
+    assert titles(role_users["representative"], q="Stadtmarketing") == ["Begrüßungspaket"]
+    assert titles(role_users["representative"], q="Begrüßungspakete") == ["Begrüßungspaket"]
+    assert titles(role_users["representative"], q="Willkommenstasche") == []
