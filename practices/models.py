@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,9 @@ class Practice(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # German full-text index (title A, summary and keywords B, sections C, names D), kept
+    # current by practices.services; its GIN index is created in a PostgreSQL-only migration.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("good-practice example")
@@ -95,3 +99,144 @@ class Practice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PracticeLink(models.Model):
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("good-practice example"),
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("link text"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["practice", "position", "id"]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+def attachment_upload_to(instance, filename):
+    # The original name is kept for the reader; storage adds a suffix when it is taken.
+    return f"practices/{instance.practice_id}/{filename}"
+
+
+class PracticeAttachment(models.Model):
+    """An image or a document belonging to a good-practice example."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document")
+
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("good-practice example"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=300)
+    title = models.CharField(
+        _("title or description"),
+        max_length=250,
+        help_text=_("For images: a short description for people who cannot see the image."),
+    )
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["practice", "kind", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Adoption(models.Model):
+    """A municipality took up a practice ("Wir haben das übernommen")."""
+
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("good-practice example"),
+        on_delete=models.CASCADE,
+        related_name="adoptions",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="practice_adoptions",
+    )
+    note = models.TextField(_("how it went"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        ordering = ["practice", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "practice"],
+                name="one_adoption_per_municipality",
+                violation_error_message=_("Your municipality has already recorded this adoption."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.practice}"
+
+
+class PracticeReview(models.Model):
+    """One step in the review history: a status change with an optional comment."""
+
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("good-practice example"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    old_status = models.CharField(
+        _("previous status"), max_length=16, choices=Practice.Status.choices
+    )
+    new_status = models.CharField(_("new status"), max_length=16, choices=Practice.Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review history")
+        ordering = ["practice", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.practice}: {self.old_status} → {self.new_status}"

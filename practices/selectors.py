@@ -1,8 +1,22 @@
-from django.db.models import Prefetch
+from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import AgendaItem
 from members import permissions as member_permissions
 from members.models import Municipality
-from practices.models import Practice
+from practices import search
+from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
+from practices.models import Adoption, Practice, PracticeReview, Topic
+
+PAGE_SIZE = 12
+EXPORT_LIMIT = 5000
+SIMILAR_TITLE_THRESHOLD = 0.2
 
 
 def practices_visible_to_user(*, user):
@@ -15,12 +29,333 @@ def practices_visible_to_user(*, user):
     return queryset.filter(status=Practice.Status.PUBLISHED, is_public=True)
 
 
+def practices_published_for_user(*, user) -> QuerySet:
+    """What the library lists and searches: published examples the user may read."""
+    queryset = Practice.objects.filter(status=Practice.Status.PUBLISHED)
+    if not member_permissions.is_member(user):
+        queryset = queryset.filter(is_public=True)
+    return queryset
+
+
+def _municipalities_prefetch():
+    return Prefetch(
+        "municipalities", queryset=Municipality.objects.only("id", "name", "slug").order_by("name")
+    )
+
+
 def practices_newest_for_user(*, user, limit: int = 5):
     return list(
         practices_visible_to_user(user=user)
         .filter(status=Practice.Status.PUBLISHED)
-        .prefetch_related(
-            Prefetch("municipalities", queryset=Municipality.objects.only("id", "name", "slug"))
-        )
+        .prefetch_related(_municipalities_prefetch())
         .order_by("-published_at")[:limit]
+    )
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+    selected: str = ""
+
+
+@dataclass
+class PracticeSearch:
+    queryset: QuerySet
+    query: str
+    sort: str
+    approximate: bool
+    facets: list[Facet]
+    filterset: PracticeFilter
+    active_filters: dict[str, str]
+
+
+def _facet(name: str, label, rows, selected: str) -> Facet:
+    options = [FacetOption(str(value), str(text), count) for value, text, count in rows if value]
+    if selected and selected not in {option.value for option in options}:
+        options.append(FacetOption(selected, selected, 0))
+    for option in options:
+        option.selected = option.value == selected
+    return Facet(name=name, label=label, options=options, selected=selected)
+
+
+def practice_facets(*, queryset: QuerySet, selected: dict[str, str]) -> list[Facet]:
+    """Counts per filter value within the current result (one query per filter)."""
+    ids = queryset.order_by().values("pk")
+    municipality_links = Practice.municipalities.through.objects.filter(practice_id__in=ids)
+    topic_rows = (
+        Practice.topics.through.objects.filter(practice_id__in=ids)
+        .values("topic__slug", "topic__name")
+        .annotate(count=Count("practice_id", distinct=True))
+        .order_by("topic__name")
+    )
+    district_rows = (
+        municipality_links.filter(municipality__district__isnull=False)
+        .values("municipality__district__ags_prefix", "municipality__district__name")
+        .annotate(count=Count("practice_id", distinct=True))
+        .order_by("municipality__district__name")
+    )
+    municipality_rows = (
+        municipality_links.values("municipality__slug", "municipality__name")
+        .annotate(count=Count("practice_id", distinct=True))
+        .order_by("municipality__name")
+    )
+    network_rows = (
+        Practice.objects.filter(pk__in=ids, network__isnull=False)
+        .values("network__slug", "network__name")
+        .annotate(count=Count("id"))
+        .order_by("network__name")
+    )
+    band_case = Case(
+        *[
+            When(
+                Q(municipality__population__gte=lower)
+                & (Q(municipality__population__lt=upper) if upper else Q()),
+                then=Value(value),
+            )
+            for value, _label, lower, upper in POPULATION_BANDS
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    band_counts = dict(
+        municipality_links.annotate(band=band_case)
+        .values("band")
+        .annotate(count=Count("practice_id", distinct=True))
+        .values_list("band", "count")
+    )
+    year_rows = (
+        Practice.objects.filter(pk__in=ids, started_on__isnull=False)
+        .annotate(year=ExtractYear("started_on"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by("-year")
+    )
+    presented_counts = dict(
+        Practice.objects.filter(pk__in=ids)
+        .annotate(presented=presented_subquery())
+        .values("presented")
+        .annotate(count=Count("id"))
+        .values_list("presented", "count")
+    )
+    return [
+        _facet(
+            "thema",
+            _("Topic"),
+            [(r["topic__slug"], r["topic__name"], r["count"]) for r in topic_rows],
+            selected.get("thema", ""),
+        ),
+        _facet(
+            "kreis",
+            _("District"),
+            [
+                (
+                    r["municipality__district__ags_prefix"],
+                    r["municipality__district__name"],
+                    r["count"],
+                )
+                for r in district_rows
+            ],
+            selected.get("kreis", ""),
+        ),
+        _facet(
+            "kommune",
+            _("Municipality"),
+            [
+                (r["municipality__slug"], r["municipality__name"], r["count"])
+                for r in municipality_rows
+            ],
+            selected.get("kommune", ""),
+        ),
+        _facet(
+            "netzwerk",
+            _("Network or project"),
+            [(r["network__slug"], r["network__name"], r["count"]) for r in network_rows],
+            selected.get("netzwerk", ""),
+        ),
+        _facet(
+            "einwohner",
+            _("Population"),
+            [
+                (value, label, band_counts[value])
+                for value, label, _lower, _upper in POPULATION_BANDS
+                if band_counts.get(value)
+            ],
+            selected.get("einwohner", ""),
+        ),
+        _facet(
+            "beginn",
+            _("Started in"),
+            [(r["year"], r["year"], r["count"]) for r in year_rows],
+            selected.get("beginn", ""),
+        ),
+        _facet(
+            "vorgestellt",
+            _("Presented at a meeting"),
+            [
+                (value, label, presented_counts[key])
+                for value, label, key in [("ja", _("Yes"), True), ("nein", _("No"), False)]
+                if presented_counts.get(key)
+            ],
+            selected.get("vorgestellt", ""),
+        ),
+    ]
+
+
+def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
+    """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
+    filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    query = (params.get("q") or "").strip()[:200]
+    queryset, approximate = search.apply_search(queryset, query)
+    sort = params.get("sortierung") or ""
+    if sort not in dict(SORTS):
+        sort = "relevanz" if query else "neueste"
+    active = {
+        name: str(params.get(name))
+        for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]
+        if params.get(name)
+    }
+    facets = practice_facets(queryset=queryset, selected=active) if with_facets else []
+    queryset = queryset.annotate(adoption_count=Count("adoptions", distinct=True))
+    if sort == "relevanz" and query:
+        queryset = queryset.order_by("-rank", "-published_at", "-pk")
+    elif sort == "meist-uebernommen":
+        queryset = queryset.order_by("-adoption_count", "-published_at", "-pk")
+    else:
+        queryset = queryset.order_by("-published_at", "-pk")
+    return PracticeSearch(
+        queryset=queryset,
+        query=query,
+        sort=sort,
+        approximate=approximate,
+        facets=facets,
+        filterset=filterset,
+        active_filters=active,
+    )
+
+
+def practice_search_page(*, result: PracticeSearch, page_number) -> Page:
+    """One page of cards with municipalities, topics and a highlighted snippet."""
+    queryset = search.annotate_headline(result.queryset, result.query).prefetch_related(
+        _municipalities_prefetch(), Prefetch("topics", queryset=Topic.objects.order_by("name"))
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
+    for practice in page.object_list:
+        raw = getattr(practice, "headline_raw", None)
+        if raw and search.MARK_START in raw:
+            practice.snippet = search.safe_snippet(raw)
+        else:
+            practice.snippet = Truncator(practice.summary).words(40)
+    return page
+
+
+def practices_for_export(*, result: PracticeSearch):
+    return list(
+        result.queryset.select_related("network").prefetch_related(
+            _municipalities_prefetch(), Prefetch("topics", queryset=Topic.objects.order_by("name"))
+        )[:EXPORT_LIMIT]
+    )
+
+
+def practice_get_for_page(*, slug: str) -> Practice | None:
+    """A practice with everything its page shows, in a fixed number of queries."""
+    return (
+        Practice.objects.select_related("contact", "contact__municipality", "network", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "municipalities",
+                queryset=Municipality.objects.select_related("district").order_by("name"),
+            ),
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            "links",
+            "attachments",
+            Prefetch(
+                "adoptions",
+                queryset=Adoption.objects.select_related("municipality").order_by(
+                    "municipality__name"
+                ),
+            ),
+            Prefetch(
+                "reviews",
+                queryset=PracticeReview.objects.select_related("created_by").order_by(
+                    "-created_at", "-id"
+                ),
+            ),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("meeting").order_by(
+                    "meeting__starts_at"
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def practice_get_for_change(*, slug: str) -> Practice | None:
+    return Practice.objects.prefetch_related("municipalities").filter(slug=slug).first()
+
+
+def practices_similar(*, practice: Practice, user, limit: int = 3) -> list[Practice]:
+    """Published examples sharing topics with this one, then those with a similar title."""
+    topic_ids = [topic.pk for topic in practice.topics.all()]
+    candidates = (
+        practices_published_for_user(user=user)
+        .exclude(pk=practice.pk)
+        .annotate(shared_topics=Count("topics", filter=Q(topics__in=topic_ids), distinct=True))
+    )
+    if search.uses_postgres():
+        candidates = candidates.annotate(
+            title_similarity=TrigramSimilarity("title", practice.title)
+        ).filter(Q(shared_topics__gt=0) | Q(title_similarity__gte=SIMILAR_TITLE_THRESHOLD))
+        ordering = ["-shared_topics", "-title_similarity", "-published_at"]
+    else:
+        candidates = candidates.filter(shared_topics__gt=0)
+        ordering = ["-shared_topics", "-published_at"]
+    return list(candidates.order_by(*ordering).prefetch_related(_municipalities_prefetch())[:limit])
+
+
+def practices_in_progress_for_user(*, user, limit: int = 20) -> list[Practice]:
+    """Drafts and submissions the user works on: staff see what waits for review,
+    representatives the unpublished examples of their municipality."""
+    if member_permissions.is_agency_staff(user):
+        queryset = Practice.objects.filter(status=Practice.Status.SUBMITTED)
+    else:
+        municipality = member_permissions.current_municipality(user)
+        if municipality is None:
+            return []
+        queryset = Practice.objects.filter(
+            status__in=[Practice.Status.DRAFT, Practice.Status.SUBMITTED],
+            pk__in=Practice.municipalities.through.objects.filter(municipality=municipality).values(
+                "practice_id"
+            ),
+        )
+    return list(queryset.order_by("-updated_at")[:limit])
+
+
+def practices_for_feed(*, limit: int = 30) -> list[Practice]:
+    """The public feed: published examples that staff made public."""
+    return list(
+        Practice.objects.filter(status=Practice.Status.PUBLISHED, is_public=True)
+        .prefetch_related(_municipalities_prefetch())
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def agenda_item_for_practice_draft(*, pk: int):
+    return (
+        AgendaItem.objects.select_related("meeting", "meeting__host", "presenting_municipality")
+        .filter(pk=pk)
+        .first()
     )

@@ -1,3 +1,22 @@
+from django.urls import path
+
+from practices import feeds, views
+
 app_name = "practices"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.practice_list, name="list"),
+    path("export.csv", views.practice_export, name="export"),
+    path("feed/", feeds.PublishedPracticesFeed(), name="feed"),
+    path("neu/", views.practice_create, name="create"),
+    path(
+        "aus-tagesordnungspunkt/<int:agenda_item_pk>/",
+        views.practice_create_from_agenda_item,
+        name="create_from_agenda_item",
+    ),
+    path("<slug:slug>/", views.practice_detail, name="detail"),
+    path("<slug:slug>/bearbeiten/", views.practice_edit, name="edit"),
+    path("<slug:slug>/einreichen/", views.practice_submit, name="submit"),
+    path("<slug:slug>/pruefen/", views.practice_review, name="review"),
+    path("<slug:slug>/uebernehmen/", views.adoption_create, name="adopt"),
+]

@@ -18,6 +18,7 @@ from members.models import District, Municipality, Network, NetworkMembership, R
 from members.permissions import STAFF_GROUP_NAME
 from members.services import region_load, staff_group_sync
 from practices.models import Practice, Topic
+from practices.services import practice_search_index_update
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -249,6 +250,8 @@ def _practice(werdohl, contact):
         practice.topics.add(
             *Topic.objects.filter(slug__in=["willkommenskultur", "neubuerger-gewinnung"])
         )
+    # Keeps the demo example findable, also in databases loaded before the index existed.
+    practice_search_index_update(practice_ids=[practice.pk])
     return practice
 
 

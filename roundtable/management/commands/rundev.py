@@ -20,6 +20,8 @@ from roundtable.demo import DEMO_PASSWORD, demo_data_load
 
 class Command(BaseCommand):
     help = "Migrate, load demo data and serve the portal with a Celery worker and beat."
+    # The checks may open the SQLite database under var/, which must exist first.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
@@ -27,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.check()
         # The embedded broker (no REDIS_URL) keeps its queue in folders under var/.
         for key in ("data_folder_in", "data_folder_out", "processed_folder"):
             folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)

@@ -1,0 +1,305 @@
+"""Writes for good-practice examples. Every function runs in one transaction."""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import permissions as member_permissions
+from practices import notifications, permissions
+from practices.models import Adoption, Practice, PracticeAttachment, PracticeLink, PracticeReview
+from practices.search import search_index_update
+from roundtable.slugs import unique_slug
+
+# Fields a form may set directly on Practice.
+EDITABLE_FIELDS = {
+    "title",
+    "summary",
+    "keywords",
+    "starting_situation",
+    "goals",
+    "implementation",
+    "resources",
+    "results",
+    "lessons_learned",
+    "transferability",
+    "started_on",
+    "ended_on",
+    "is_ongoing",
+    "contact",
+    "network",
+    "is_public",
+}
+# Path segments of practices/urls.py that a practice's slug must not take.
+RESERVED_SLUGS = {"neu", "feed", "aus-tagesordnungspunkt"}
+# Characters that mark search highlights (see practices.search) never belong in a text.
+_MARKERS = str.maketrans("", "", "\x02\x03")
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    """An upload already checked by practices.uploads, waiting to be stored."""
+
+    kind: str
+    file: object
+    title: str
+    content_type: str
+
+
+def _clean(value):
+    return value.translate(_MARKERS) if isinstance(value, str) else value
+
+
+def _new_slug(title: str) -> str:
+    slug = unique_slug(Practice, title, max_length=220)
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Practice, f"{title} beispiel", max_length=220)
+    return slug
+
+
+def _reindex(practice: Practice) -> None:
+    search_index_update(practice_ids=[practice.pk])
+    # A later full save() of this instance must not write back a stale vector.
+    practice.refresh_from_db(fields=["search_vector"])
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@contextmanager
+def _atomic_with_files():
+    """A transaction that also removes the files it stored when it fails.
+
+    Yields a list; code inside appends the storage names it saved.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        storage = PracticeAttachment.file.field.storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _set_fields(practice: Practice, fields: dict) -> None:
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} cannot be set on a practice here")
+        setattr(practice, name, _clean(value))
+
+
+def _replace_links(practice: Practice, links: Iterable[tuple[str, str]]) -> None:
+    practice.links.all().delete()
+    PracticeLink.objects.bulk_create(
+        PracticeLink(practice=practice, url=url, title=_clean(title)[:200], position=position)
+        for position, (url, title) in enumerate(links)
+    )
+
+
+def _store_attachments(practice, attachments, user, stored: list[str]) -> None:
+    for attachment in attachments:
+        row = PracticeAttachment(
+            practice=practice,
+            kind=attachment.kind,
+            title=_clean(attachment.title),
+            content_type=attachment.content_type,
+            size=attachment.file.size,
+            uploaded_by=user,
+        )
+        row.file.save(attachment.file.name, attachment.file, save=False)
+        stored.append(row.file.name)
+        row.save()
+
+
+def _record_status(*, practice: Practice, new_status: str, user, comment: str = "") -> None:
+    old_status = practice.status
+    practice.status = new_status
+    update_fields = ["status", "updated_at"]
+    if new_status == Practice.Status.PUBLISHED and practice.published_at is None:
+        practice.published_at = timezone.now()
+        update_fields.append("published_at")
+    practice.save(update_fields=update_fields)
+    PracticeReview.objects.create(
+        practice=practice,
+        old_status=old_status,
+        new_status=new_status,
+        comment=_clean(comment),
+        created_by=user,
+    )
+    # Inside the transaction: an outbox row is written together with the change or not at all.
+    notifications.practice_status_changed(
+        practice=practice, old_status=old_status, comment=comment, actor=user
+    )
+
+
+def practice_search_index_update(*, practice_ids: Iterable[int]) -> None:
+    """Recompute the full-text index, e.g. after an edit in the admin or a bulk import."""
+    search_index_update(practice_ids=practice_ids)
+
+
+def practice_create(
+    *,
+    user,
+    fields: dict,
+    municipalities: Iterable,
+    topics: Iterable = (),
+    links: Iterable[tuple[str, str]] = (),
+    attachments: Iterable[NewAttachment] = (),
+) -> Practice:
+    """A new draft. Representatives always include their own municipality."""
+    _require(permissions.can_create_practice(user))
+    municipalities = list(municipalities)
+    own = member_permissions.current_municipality(user)
+    if not permissions.can_review_practices(user):
+        fields = {**fields, "is_public": False}
+        if own not in municipalities:
+            municipalities.append(own)
+    if not municipalities:
+        raise ValidationError(_("Choose at least one municipality."))
+    with _atomic_with_files() as stored:
+        practice = Practice(status=Practice.Status.DRAFT, created_by=user)
+        _set_fields(practice, fields)
+        practice.slug = _new_slug(practice.title)
+        practice.save()
+        practice.municipalities.set(municipalities)
+        practice.topics.set(list(topics))
+        _replace_links(practice, links)
+        _store_attachments(practice, attachments, user, stored)
+        _reindex(practice)
+    return practice
+
+
+def practice_update(
+    *,
+    practice: Practice,
+    user,
+    fields: dict,
+    municipalities: Iterable,
+    topics: Iterable = (),
+    links: Iterable[tuple[str, str]] = (),
+    attachments: Iterable[NewAttachment] = (),
+    remove_attachment_ids: Iterable[int] = (),
+) -> Practice:
+    _require(permissions.can_edit_practice(user, practice))
+    municipalities = list(municipalities)
+    if not permissions.can_review_practices(user):
+        # Only staff decide whether an example is public; representatives keep their own
+        # municipality among the authors so that they do not lock themselves out.
+        fields = {key: value for key, value in fields.items() if key != "is_public"}
+        own = member_permissions.current_municipality(user)
+        if own not in municipalities:
+            municipalities.append(own)
+    if not municipalities:
+        raise ValidationError(_("Choose at least one municipality."))
+    with _atomic_with_files() as stored:
+        _set_fields(practice, fields)
+        practice.save()
+        practice.municipalities.set(municipalities)
+        practice.topics.set(list(topics))
+        _replace_links(practice, links)
+        removed = list(
+            practice.attachments.filter(pk__in=list(remove_attachment_ids)).values_list(
+                "file", flat=True
+            )
+        )
+        practice.attachments.filter(pk__in=list(remove_attachment_ids)).delete()
+        _store_attachments(practice, attachments, user, stored)
+        _reindex(practice)
+        storage = PracticeAttachment.file.field.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in removed])
+    return practice
+
+
+def practice_submit(*, practice: Practice, user) -> Practice:
+    _require(permissions.can_submit_practice(user, practice))
+    with transaction.atomic():
+        _record_status(practice=practice, new_status=Practice.Status.SUBMITTED, user=user)
+    return practice
+
+
+def practice_request_changes(*, practice: Practice, user, comment: str) -> Practice:
+    """Staff send a submitted (or published) example back to its authors as a draft."""
+    _require(permissions.can_review_practices(user))
+    if not comment.strip():
+        raise ValidationError(_("Please say what should be changed."))
+    with transaction.atomic():
+        _record_status(
+            practice=practice, new_status=Practice.Status.DRAFT, user=user, comment=comment
+        )
+    return practice
+
+
+def practice_publish(
+    *, practice: Practice, user, comment: str = "", is_public: bool | None = None
+) -> Practice:
+    _require(permissions.can_review_practices(user))
+    with transaction.atomic():
+        if is_public is not None and practice.is_public != is_public:
+            practice.is_public = is_public
+            practice.save(update_fields=["is_public", "updated_at"])
+        _record_status(
+            practice=practice, new_status=Practice.Status.PUBLISHED, user=user, comment=comment
+        )
+    return practice
+
+
+def practice_archive(*, practice: Practice, user, comment: str = "") -> Practice:
+    _require(permissions.can_review_practices(user))
+    with transaction.atomic():
+        _record_status(
+            practice=practice, new_status=Practice.Status.ARCHIVED, user=user, comment=comment
+        )
+    return practice
+
+
+def adoption_create(*, practice: Practice, user, note: str = "") -> Adoption:
+    """The user's municipality records that it took up the example."""
+    _require(permissions.can_adopt_practice(user, practice))
+    municipality = member_permissions.current_municipality(user)
+    try:
+        with transaction.atomic():
+            adoption = Adoption.objects.create(
+                practice=practice, municipality=municipality, note=_clean(note), created_by=user
+            )
+            notifications.practice_adopted(adoption=adoption)
+    except IntegrityError as error:
+        raise ValidationError(_("Your municipality has already recorded this adoption.")) from error
+    return adoption
+
+
+def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
+    """A draft from a host's agenda item, linked to it, for the presenters to complete."""
+    _require(permissions.can_create_from_agenda_item(user))
+    if agenda_item.practice_id is not None:
+        raise ValidationError(_("This agenda item already has a good-practice example."))
+    meeting = agenda_item.meeting
+    municipality = agenda_item.presenting_municipality or meeting.host
+    if municipality is None:
+        raise ValidationError(
+            _("The agenda item names no presenting municipality and the meeting has no host.")
+        )
+    presenter = agenda_item.presenters.filter(municipality=municipality).first()
+    description = (agenda_item.description or "").strip()
+    with transaction.atomic():
+        practice = Practice.objects.create(
+            title=_clean(agenda_item.title)[:200],
+            slug=_new_slug(agenda_item.title),
+            summary=_clean(description)[:600] or _clean(agenda_item.title)[:600],
+            implementation=_clean(description),
+            contact=presenter,
+            status=Practice.Status.DRAFT,
+            created_by=user,
+        )
+        practice.municipalities.set([municipality])
+        agenda_item.practice = practice
+        agenda_item.save(update_fields=["practice"])
+        _reindex(practice)
+    return practice

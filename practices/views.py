@@ -1,0 +1,269 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import permissions as member_permissions
+from practices import permissions, selectors, services
+from practices.filters import SORTS
+from practices.forms import AdoptionForm, PracticeForm, ReviewForm
+
+# Cells starting like a formula are prefixed so that spreadsheets show them as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _deny(request):
+    """Visitors are sent to the log-in page; signed-in people get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _get_visible(request, slug, *, for_change=False):
+    getter = selectors.practice_get_for_change if for_change else selectors.practice_get_for_page
+    practice = getter(slug=slug)
+    if practice is None:
+        raise Http404
+    if not permissions.can_view_practice(request.user, practice):
+        # Unpublished examples are not revealed to people who may not see them.
+        raise Http404
+    return practice
+
+
+@require_GET
+def practice_list(request):
+    result = selectors.practice_search(user=request.user, params=request.GET)
+    page = selectors.practice_search_page(result=result, page_number=request.GET.get("seite"))
+    params = request.GET.copy()
+    params.pop("seite", None)
+    in_progress = []
+    if permissions.can_create_practice(request.user):
+        in_progress = selectors.practices_in_progress_for_user(user=request.user)
+    return render(
+        request,
+        "practices/list.html",
+        {
+            "result": result,
+            "page": page,
+            "sorts": SORTS,
+            "query_string": params.urlencode(),
+            "in_progress": in_progress,
+            "can_create": permissions.can_create_practice(request.user),
+            "can_review": permissions.can_review_practices(request.user),
+        },
+    )
+
+
+@require_GET
+def practice_export(request):
+    result = selectors.practice_search(user=request.user, params=request.GET, with_facets=False)
+    practices = selectors.practices_for_export(result=result)
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="praxisbeispiele-{stamp}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Title"),
+            _("Municipalities"),
+            _("Topics"),
+            _("Network or project"),
+            _("Started on"),
+            _("Ended on"),
+            _("Adoptions"),
+            _("Summary"),
+            _("Address"),
+        ]
+    )
+    for practice in practices:
+        row = [
+            practice.title,
+            ", ".join(m.name for m in practice.municipalities.all()),
+            ", ".join(t.name for t in practice.topics.all()),
+            practice.network.name if practice.network else "",
+            practice.started_on.isoformat() if practice.started_on else "",
+            practice.ended_on.isoformat() if practice.ended_on else "",
+            practice.adoption_count,
+            practice.summary,
+            request.build_absolute_uri(reverse("practices:detail", args=[practice.slug])),
+        ]
+        writer.writerow(
+            f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell
+            for cell in row
+        )
+    return response
+
+
+def _render_detail(request, practice, *, adoption_form=None, status=200):
+    user = request.user
+    own_adoption = None
+    municipality = member_permissions.current_municipality(user)
+    if municipality is not None:
+        own_adoption = next(
+            (a for a in practice.adoptions.all() if a.municipality_id == municipality.pk), None
+        )
+    is_reviewer = permissions.can_review_practices(user)
+    return render(
+        request,
+        "practices/detail.html",
+        {
+            "practice": practice,
+            "images": [a for a in practice.attachments.all() if a.kind == "image"],
+            "documents": [a for a in practice.attachments.all() if a.kind == "document"],
+            "similar": selectors.practices_similar(practice=practice, user=user),
+            "can_edit": permissions.can_edit_practice(user, practice),
+            "can_submit": permissions.can_submit_practice(user, practice),
+            "can_review": is_reviewer,
+            "can_adopt": permissions.can_adopt_practice(user, practice) and own_adoption is None,
+            "own_adoption": own_adoption,
+            "show_contact": permissions.can_see_contact_details(user),
+            "show_meetings": permissions.can_see_meetings(user),
+            "show_history": is_reviewer or permissions.is_own_practice(user, practice),
+            "adoption_form": adoption_form or AdoptionForm(),
+            "review_form": ReviewForm(initial={"is_public": practice.is_public}),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def practice_detail(request, slug):
+    return _render_detail(request, _get_visible(request, slug))
+
+
+def _save_practice(request, form, practice=None):
+    arguments = {
+        "user": request.user,
+        "fields": form.practice_fields(),
+        "municipalities": list(form.cleaned_data.get("municipalities") or []),
+        "topics": list(form.cleaned_data.get("topics") or []),
+        "links": form.cleaned_data["links"],
+        "attachments": form.new_attachments(),
+    }
+    if practice is None:
+        return services.practice_create(**arguments)
+    return services.practice_update(
+        practice=practice, remove_attachment_ids=form.removed_attachment_ids(), **arguments
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def practice_create(request):
+    if not permissions.can_create_practice(request.user):
+        return _deny(request)
+    form = PracticeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice = _save_practice(request, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft has been saved."))
+            return redirect("practices:detail", slug=practice.slug)
+    return render(request, "practices/form.html", {"form": form, "practice": None})
+
+
+@require_http_methods(["GET", "POST"])
+def practice_edit(request, slug):
+    practice = _get_visible(request, slug, for_change=True)
+    if not permissions.can_edit_practice(request.user, practice):
+        raise PermissionDenied
+    form = PracticeForm(
+        request.POST or None, request.FILES or None, instance=practice, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_practice(request, form, practice)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("practices:detail", slug=practice.slug)
+    return render(request, "practices/form.html", {"form": form, "practice": practice})
+
+
+@require_POST
+def practice_submit(request, slug):
+    practice = _get_visible(request, slug, for_change=True)
+    if not permissions.can_submit_practice(request.user, practice):
+        raise PermissionDenied
+    services.practice_submit(practice=practice, user=request.user)
+    messages.success(request, _("Thank you! The agency will review the example."))
+    return redirect("practices:detail", slug=practice.slug)
+
+
+@require_POST
+def practice_review(request, slug):
+    if not permissions.can_review_practices(request.user):
+        return _deny(request)
+    practice = _get_visible(request, slug, for_change=True)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("practices:detail", slug=practice.slug)
+    action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+    if action == "publish":
+        services.practice_publish(
+            practice=practice,
+            user=request.user,
+            comment=comment,
+            is_public=form.cleaned_data["is_public"],
+        )
+        messages.success(request, _("The example has been published."))
+    elif action == "request_changes":
+        services.practice_request_changes(practice=practice, user=request.user, comment=comment)
+        messages.success(request, _("The example has been sent back to its authors."))
+    else:
+        services.practice_archive(practice=practice, user=request.user, comment=comment)
+        messages.success(request, _("The example has been archived."))
+    return redirect("practices:detail", slug=practice.slug)
+
+
+@require_POST
+def adoption_create(request, slug):
+    practice = _get_visible(request, slug)
+    if not permissions.can_adopt_practice(request.user, practice):
+        return _deny(request)
+    form = AdoptionForm(request.POST)
+    if not form.is_valid():
+        # Shown again on the page with the message; the note is kept.
+        return _render_detail(request, practice, adoption_form=form, status=400)
+    try:
+        services.adoption_create(
+            practice=practice, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you! Your adoption is now shown on the page."))
+    return redirect("practices:detail", slug=practice.slug)
+
+
+@require_POST
+def practice_create_from_agenda_item(request, agenda_item_pk):
+    if not permissions.can_create_from_agenda_item(request.user):
+        return _deny(request)
+    agenda_item = selectors.agenda_item_for_practice_draft(pk=agenda_item_pk)
+    if agenda_item is None:
+        raise Http404
+    try:
+        practice = services.practice_create_from_agenda_item(
+            agenda_item=agenda_item, user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if agenda_item.practice_id:
+            return redirect("practices:detail", slug=agenda_item.practice.slug)
+        return redirect("practices:list")
+    messages.success(request, _("A draft has been created from the agenda item."))
+    return redirect("practices:edit", slug=practice.slug)

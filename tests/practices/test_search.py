@@ -1,0 +1,144 @@
+import pytest
+from django.db import connection
+
+from practices import search
+from practices.selectors import practice_search, practice_search_page
+from practices.services import practice_search_index_update
+from tests.practices.factories import IndexedPracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user, **params):
+    result = practice_search(user=user, params=params)
+    return [practice.title for practice in result.queryset]
+
+
+@pytest.fixture
+def corpus(municipality):
+    werdohl = IndexedPracticeFactory(
+        title="Willkommenstasche",
+        summary="Neubürger erhalten eine Tasche mit Gutscheinen.",
+        municipalities=[municipality],
+        is_public=True,
+    )
+    other = IndexedPracticeFactory(
+        title="Fachkräfte-Messe",
+        summary="Eine Messe für Pflegekräfte und Handwerk.",
+        is_public=True,
+    )
+    return werdohl, other
+
+
+def test_database_is_postgresql():
+    # The full-text tests below are meaningful only on PostgreSQL (CI and make test).
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Willkommenstaschen", "Willkommens-Tasche", "willkommenstasche", "Willkommens Tasche"],
+)
+def test_search_finds_compound_variants(corpus, representative_user, query):
+    assert titles(representative_user, q=query) == ["Willkommenstasche"]
+
+
+def test_search_tolerates_typos_when_nothing_matches(corpus, representative_user):
+    result = practice_search(user=representative_user, params={"q": "Wilkommenstashe"})
+
+    assert [p.title for p in result.queryset] == ["Willkommenstasche"]
+    assert result.approximate is True
+
+
+def test_search_without_match_returns_nothing(corpus, representative_user):
+    assert titles(representative_user, q="Breitbandausbau") == []
+
+
+def test_search_ranks_title_over_summary_over_sections(representative_user):
+    IndexedPracticeFactory(title="Stadtfest", summary="Kurz.", implementation="Mit Radwegen.")
+    IndexedPracticeFactory(title="Radwegenetz", summary="Kurz.")
+    IndexedPracticeFactory(title="Dorfladen", summary="Ein Projekt für Radwege im Ort.")
+
+    assert titles(representative_user, q="Radwege", sortierung="relevanz") == [
+        "Radwegenetz",
+        "Dorfladen",
+        "Stadtfest",
+    ]
+
+
+def test_search_index_follows_municipality_changes(corpus, representative_user):
+    werdohl_practice, _other = corpus
+    assert titles(representative_user, q="Neuenrade") == []
+    from tests.factories import MunicipalityFactory
+
+    werdohl_practice.municipalities.add(MunicipalityFactory(name="Neuenrade"))
+    practice_search_index_update(practice_ids=[werdohl_practice.pk])
+
+    assert titles(representative_user, q="Neuenrade") == ["Willkommenstasche"]
+
+
+def test_snippet_highlights_match_and_escapes_user_html(representative_user):
+    IndexedPracticeFactory(
+        title="Stadtfest", summary="<script>alert(1)</script> Ein Fest mit Musik & Tanz für alle."
+    )
+    result = practice_search(user=representative_user, params={"q": "Musik"})
+
+    page = practice_search_page(result=result, page_number=1)
+    snippet = str(page.object_list[0].snippet)
+
+    assert "<mark>Musik</mark>" in snippet
+    assert "<script>" not in snippet
+    assert "Musik</mark> &amp; Tanz" in snippet
+
+
+def test_query_syntax_characters_are_harmless(corpus, representative_user):
+    assert titles(representative_user, q="' & | ! :* ( Willkommenstasche") == ["Willkommenstasche"]
+
+
+def test_tsquery_is_built_from_word_characters_only():
+    raw = search._tsquery_string(search.query_terms("Willkommens-Tasche') | !x"))
+
+    assert "'" not in raw and ")" in raw
+    assert "willkommenstasche:*" in raw
+
+
+def test_safe_snippet_escapes_everything_but_the_markers():
+    raw = f"<script>x</script> {search.MARK_START}Tasche{search.MARK_STOP} & mehr"
+
+    assert str(search.safe_snippet(raw)) == (
+        "&lt;script&gt;x&lt;/script&gt; <mark>Tasche</mark> &amp; mehr"
+    )
+
+
+@pytest.mark.parametrize("query", ["Willkommenstaschen", "Willkommens-Tasche", "willkommenstasche"])
+def test_simple_search_without_postgresql_finds_variants(
+    corpus, representative_user, monkeypatch, query
+):
+    # `make run` uses SQLite: the simpler search must still find the example.
+    monkeypatch.setattr(search, "uses_postgres", lambda: False)
+
+    assert titles(representative_user, q=query) == ["Willkommenstasche"]
+
+
+def test_service_update_keeps_the_index_current_for_topics(corpus, role_users, municipality):
+    from practices.services import practice_update
+    from tests.factories import TopicFactory
+
+    werdohl_practice, _other = corpus
+    werdohl_practice.status = "draft"
+    werdohl_practice.save()
+    topic = TopicFactory(name="Stadtmarketing", slug="stadtmarketing")
+
+    practice_update(
+        practice=werdohl_practice,
+        user=role_users["staff"],
+        fields={"title": "Begrüßungspaket"},
+        municipalities=[municipality],
+        topics=[topic],
+    )
+    werdohl_practice.status = "published"
+    werdohl_practice.save()
+
+    assert titles(role_users["representative"], q="Stadtmarketing") == ["Begrüßungspaket"]
+    assert titles(role_users["representative"], q="Begrüßungspakete") == ["Begrüßungspaket"]
+    assert titles(role_users["representative"], q="Willkommenstasche") == []
