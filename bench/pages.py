@@ -79,7 +79,7 @@ def bench_context(load_users=50):
 def key_pages(context):
     """(name, role, url) of each key page; a page whose route is missing fails the run."""
     meeting, municipality = context.meeting, context.municipality
-    topic_slug, district_id = _filter_values()
+    topic_slug, district_prefix = _filter_values()
     return [
         ("start page", "representative", reverse("home")),
         ("meeting list", "representative", reverse("meetings:list")),
@@ -88,7 +88,7 @@ def key_pages(context):
         (
             "practice list, two filters",
             "representative",
-            f"{reverse('practices:list')}?topic={topic_slug}&district={district_id}",
+            f"{reverse('practices:list')}?thema={topic_slug}&kreis={district_prefix}",
         ),
         (
             "practice search, common word",
@@ -114,7 +114,7 @@ def _filter_values():
 
     topic = Topic.objects.order_by("pk").first()
     municipality = Municipality.objects.get(name="Werdohl")
-    return topic.slug, municipality.district_id
+    return topic.slug, municipality.district.ags_prefix
 
 
 def measure_pages(context, repeat):

@@ -125,6 +125,38 @@ def search_index_update(*, practice_ids) -> None:
         )
 
 
+def search_index_rebuild() -> None:
+    """Recompute every practice's search vector in one statement (after bulk loads)."""
+    from django.db.models import OuterRef, StringAgg, Subquery
+    from django.db.models.functions import Coalesce
+
+    from practices.models import Practice
+
+    if not uses_postgres():
+        return
+    through_municipalities = Practice.municipalities.through.objects.filter(
+        practice_id=OuterRef("pk")
+    )
+    through_topics = Practice.topics.through.objects.filter(practice_id=OuterRef("pk"))
+    municipality_names = Subquery(
+        through_municipalities.values("practice_id")
+        .annotate(names=StringAgg("municipality__name", delimiter=Value(" ")))
+        .values("names")
+    )
+    topic_names = Subquery(
+        through_topics.values("practice_id")
+        .annotate(names=StringAgg("topic__name", delimiter=Value(" ")))
+        .values("names")
+    )
+    related = SearchVector(
+        Coalesce(municipality_names, Value(""), output_field=TextField()),
+        Coalesce(topic_names, Value(""), output_field=TextField()),
+        weight="D",
+        config=CONFIG,
+    )
+    Practice.objects.update(search_vector=document_vector() + related)
+
+
 def apply_search(queryset: QuerySet, text: str) -> tuple[QuerySet, bool]:
     """Filter by the query and annotate `rank`; returns (queryset, matched_approximately)."""
     words = query_terms(text)

@@ -353,6 +353,10 @@ def practices_for_feed(*, limit: int = 30) -> list[Practice]:
     )
 
 
+def practice_is_published(*, slug: str) -> bool:
+    return Practice.objects.filter(slug=slug, status=Practice.Status.PUBLISHED).exists()
+
+
 def agenda_item_for_practice_draft(*, pk: int):
     return (
         AgendaItem.objects.select_related("meeting", "meeting__host", "presenting_municipality")

@@ -136,6 +136,11 @@ def _render_detail(request, practice, *, adoption_form=None, status=200):
 
 @require_GET
 def practice_detail(request, slug):
+    if not request.user.is_authenticated and selectors.practice_is_published(slug=slug):
+        # A member following a link while logged out is asked to log in first.
+        practice = selectors.practice_get_for_page(slug=slug)
+        if not permissions.can_view_practice(request.user, practice):
+            return redirect_to_login(request.get_full_path())
     return _render_detail(request, _get_visible(request, slug))
 
 

@@ -17,6 +17,7 @@ from meetings.models import AgendaItem, Invitation, Meeting, Series
 from members.models import District, Municipality, Representative
 from members.services import region_load
 from practices.models import Practice, Topic
+from practices.search import search_index_rebuild
 
 BERLIN = ZoneInfo("Europe/Berlin")
 BATCH = 5000
@@ -303,12 +304,7 @@ def scale_data_generate(*, seed: int = 2026, size: ScaleSize = ScaleSize()) -> d
 
 def _after_bulk_load():
     """Bulk inserts skip the per-row search index update; rebuild it and refresh statistics."""
-    import importlib.util
-
-    if importlib.util.find_spec("practices.search"):
-        from practices import search
-
-        search.search_index_rebuild()
+    search_index_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -157,6 +157,55 @@ ROUTES = {
         lambda world: [world.meeting.pk, world.action_item.pk],
         method="post",
     ),
+    # practices: the library is public for public examples, members see all published ones
+    "practices:list": Route(PUBLIC),
+    "practices:export": Route(PUBLIC),
+    "practices:feed": Route(PUBLIC),
+    "practices:create": Route(
+        {**MEMBERS, "other_representative": "ok"},
+    ),
+    "practices:create_from_agenda_item": Route(
+        STAFF_POST, lambda world: [world.host_agenda_item.pk], method="post"
+    ),
+    "practices:detail": Route(MEMBERS, lambda world: [world.practice.slug]),
+    # Drafts: only their own municipality and staff may open or edit them; to anybody
+    # else they do not exist.
+    "practices:edit": Route(
+        {
+            **STAFF,
+            "anonymous": "not_found",
+            "representative": "ok",
+            "other_representative": "not_found",
+        },
+        lambda world: [world.draft_practice.slug],
+    ),
+    "practices:submit": Route(
+        {
+            **STAFF_POST,
+            "anonymous": "not_found",
+            "representative": "redirect",
+            "other_representative": "not_found",
+        },
+        lambda world: [world.draft_practice.slug],
+        method="post",
+    ),
+    "practices:review": Route(
+        {**STAFF_POST, "staff": "no_error", "admin": "no_error"},
+        lambda world: [world.submitted_practice.slug],
+        method="post",
+    ),
+    "practices:adopt": Route(
+        {
+            **MEMBERS,
+            "anonymous": "not_found",
+            "other_representative": "no_error",
+            "representative": "no_error",
+            "staff": "no_error",
+            "admin": "no_error",
+        },
+        lambda world: [world.practice.slug],
+        method="post",
+    ),
 }
 
 # Routes that exist only in some configurations (DEBUG media serving, benchmark endpoint).
