@@ -2,7 +2,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.models import (
@@ -41,24 +43,40 @@ def meetings_upcoming_for_user(*, user, limit: int = 5):
     )
 
 
-def meeting_list_for_user(*, user) -> tuple[list[Meeting], list[Meeting]]:
-    """Upcoming (soonest first) and past (newest first) meetings, with response counts."""
+def _invitation_count(**filters):
+    """Invitations per meeting as a correlated subquery: counted for the shown rows only."""
+    invitations = (
+        Invitation.objects.filter(meeting=OuterRef("pk"), **filters)
+        .order_by()
+        .values("meeting")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(invitations, output_field=IntegerField()), 0)
+
+
+MEETINGS_PER_PAGE = 20
+
+
+def meeting_list_for_user(*, user, upcoming_page=1, past_page=1) -> tuple[Page, Page]:
+    """Upcoming (soonest first) and past (newest first) meetings, a page of each, with
+    response counts."""
     now = timezone.now()
     queryset = meetings_visible_to_user(user=user).annotate(
-        invitation_count=Count("invitations"),
-        accepted_count=Count(
-            "invitations", filter=Q(invitations__response=Invitation.Response.ACCEPTED)
-        ),
+        invitation_count=_invitation_count(),
+        accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED),
     )
     representative = member_permissions.current_representative(user)
     if representative is not None:
         queryset = queryset.annotate(
-            my_invitation_count=Count(
-                "invitations", filter=Q(invitations__representative__user=user)
-            )
+            my_invitation_count=_invitation_count(representative__user=user)
         )
-    upcoming = list(queryset.filter(ends_at__gte=now).order_by("starts_at"))
-    past = list(queryset.filter(ends_at__lt=now).order_by("-starts_at"))
+    upcoming = Paginator(
+        queryset.filter(ends_at__gte=now).order_by("starts_at", "pk"), MEETINGS_PER_PAGE
+    ).get_page(upcoming_page)
+    past = Paginator(
+        queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE
+    ).get_page(past_page)
     return upcoming, past
 
 

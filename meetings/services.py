@@ -21,6 +21,7 @@ from meetings.models import (
     Minutes,
 )
 from members.models import Municipality, Representative
+from practices.cache import library_changed
 
 # Changes to these fields change what calendars show, so SEQUENCE goes up.
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "venue", "online_url", "format")
@@ -170,22 +171,30 @@ def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> Agenda
             meeting=meeting, position=0 if last is None else last + 1, **data
         )
         item.presenters.set(presenters)
+        if item.practice_id:
+            # The library counts examples "presented at a meeting".
+            library_changed()
     return item
 
 
 def agenda_item_update(*, item: AgendaItem, data: dict, presenters=None) -> AgendaItem:
     with transaction.atomic():
+        practice_before = item.practice_id
         for field, value in data.items():
             setattr(item, field, value)
         item.save()
         if presenters is not None:
             item.presenters.set(presenters)
+        if item.practice_id != practice_before:
+            library_changed()
     return item
 
 
 def agenda_item_delete(*, item: AgendaItem) -> None:
     with transaction.atomic():
         meeting = item.meeting
+        if item.practice_id:
+            library_changed()
         item.delete()
         _renumber(meeting)
 

@@ -69,7 +69,11 @@ def _form_errors_from(form, error: ValidationError):
 
 @members_only
 def meeting_list(request):
-    upcoming, past = selectors.meeting_list_for_user(user=request.user)
+    upcoming, past = selectors.meeting_list_for_user(
+        user=request.user,
+        upcoming_page=request.GET.get("kommende"),
+        past_page=request.GET.get("seite"),
+    )
     return render(
         request,
         "meetings/list.html",

@@ -23,6 +23,8 @@ from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from practices.cache import library_changed
+
 CONFIG = "german"
 SECTION_FIELDS = [
     "starting_situation",
@@ -116,6 +118,7 @@ def search_index_update(*, practice_ids) -> None:
         practice_id__in=practice_ids
     ).values_list("practice_id", "topic__name"):
         names[practice_id].append(name)
+    library_changed()
     for practice_id, related in names.items():
         related_vector = SearchVector(
             Value(" ".join(related), output_field=TextField()), weight="D", config=CONFIG
@@ -155,6 +158,7 @@ def search_index_rebuild() -> None:
         config=CONFIG,
     )
     Practice.objects.update(search_vector=document_vector() + related)
+    library_changed()
 
 
 def apply_search(queryset: QuerySet, text: str) -> tuple[QuerySet, bool]:

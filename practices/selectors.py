@@ -1,16 +1,32 @@
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgendaItem
 from members import permissions as member_permissions
 from members.models import Municipality
 from practices import search
+from practices.cache import FACETS_TIMEOUT, library_version
 from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
 from practices.models import Adoption, Practice, PracticeReview, Topic
 
@@ -77,6 +93,8 @@ class PracticeSearch:
     facets: list[Facet]
     filterset: PracticeFilter
     active_filters: dict[str, str]
+    # Where the ranked ids of a text search are cached (None without search text).
+    ranked_ids_key: str | None = None
 
 
 def _facet(name: str, label, rows, selected: str) -> Facet:
@@ -211,6 +229,50 @@ def practice_facets(*, queryset: QuerySet, selected: dict[str, str]) -> list[Fac
     ]
 
 
+def _adoption_count():
+    """Adoptions per practice as a correlated subquery: no GROUP BY over the whole result."""
+    adoptions = (
+        Adoption.objects.filter(practice=OuterRef("pk"))
+        .order_by()
+        .values("practice")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(adoptions, output_field=IntegerField()), 0)
+
+
+def _visibility_scope(user) -> str:
+    if member_permissions.is_agency_staff(user):
+        return "staff"
+    return "member" if member_permissions.is_member(user) else "public"
+
+
+def _cache_key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"practices:{kind}:{library_version()}:{digest}"
+
+
+def _search_key_parts(*, user, query, selected, sort="") -> list[str]:
+    return [
+        _visibility_scope(user),
+        get_language() or "",
+        query,
+        sort,
+        *sorted(f"{name}={value}" for name, value in selected.items()),
+    ]
+
+
+def _cached_facets(*, queryset, selected, query, user) -> list[Facet]:
+    """Filter counts are the costly part of a broad search; they are cached per library
+    version (see practices.cache), so a committed change is never hidden."""
+    key = _cache_key("facets", *_search_key_parts(user=user, query=query, selected=selected))
+    facets = cache.get(key)
+    if facets is None:
+        facets = practice_facets(queryset=queryset, selected=selected)
+        cache.set(key, facets, FACETS_TIMEOUT)
+    return facets
+
+
 def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
     """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
     filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
@@ -225,16 +287,27 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
         for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]
         if params.get(name)
     }
-    facets = practice_facets(queryset=queryset, selected=active) if with_facets else []
-    queryset = queryset.annotate(adoption_count=Count("adoptions", distinct=True))
+    facets = (
+        _cached_facets(queryset=queryset, selected=active, query=query, user=user)
+        if with_facets
+        else []
+    )
     if sort == "relevanz" and query:
         queryset = queryset.order_by("-rank", "-published_at", "-pk")
     elif sort == "meist-uebernommen":
-        queryset = queryset.order_by("-adoption_count", "-published_at", "-pk")
+        queryset = queryset.annotate(adoption_count=_adoption_count()).order_by(
+            "-adoption_count", "-published_at", "-pk"
+        )
     else:
         queryset = queryset.order_by("-published_at", "-pk")
+    ranked_ids_key = (
+        _cache_key("ranked", *_search_key_parts(user=user, query=query, selected=active, sort=sort))
+        if query
+        else None
+    )
     return PracticeSearch(
         queryset=queryset,
+        ranked_ids_key=ranked_ids_key,
         query=query,
         sort=sort,
         approximate=approximate,
@@ -245,11 +318,30 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
 
 
 def practice_search_page(*, result: PracticeSearch, page_number) -> Page:
-    """One page of cards with municipalities, topics and a highlighted snippet."""
-    queryset = search.annotate_headline(result.queryset, result.query).prefetch_related(
+    """One page of cards with municipalities, topics and a highlighted snippet.
+
+    The page's ids come first; snippets and adoption counts are computed for those
+    twenty rows only, not for every match.
+    """
+    ids_of_result = result.queryset.values_list("pk", flat=True)
+    if result.ranked_ids_key:
+        # Ranking every match of a common word is the slow part of a search; the ranked
+        # ids are kept per library version like the filter counts.
+        ranked = cache.get(result.ranked_ids_key)
+        if ranked is None:
+            ranked = list(ids_of_result)
+            cache.set(result.ranked_ids_key, ranked, FACETS_TIMEOUT)
+        ids_of_result = ranked
+    page = Paginator(ids_of_result, PAGE_SIZE).get_page(page_number)
+    ids = list(page.object_list)
+    rows = search.annotate_headline(
+        Practice.objects.filter(pk__in=ids).annotate(adoption_count=_adoption_count()),
+        result.query,
+    ).prefetch_related(
         _municipalities_prefetch(), Prefetch("topics", queryset=Topic.objects.order_by("name"))
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
+    by_id = {practice.pk: practice for practice in rows} if ids else {}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     for practice in page.object_list:
         raw = getattr(practice, "headline_raw", None)
         if raw and search.MARK_START in raw:
@@ -260,8 +352,11 @@ def practice_search_page(*, result: PracticeSearch, page_number) -> Page:
 
 
 def practices_for_export(*, result: PracticeSearch):
+    queryset = result.queryset
+    if "adoption_count" not in queryset.query.annotations:
+        queryset = queryset.annotate(adoption_count=_adoption_count())
     return list(
-        result.queryset.select_related("network").prefetch_related(
+        queryset.select_related("network").prefetch_related(
             _municipalities_prefetch(), Prefetch("topics", queryset=Topic.objects.order_by("name"))
         )[:EXPORT_LIMIT]
     )

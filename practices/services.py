@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from members import permissions as member_permissions
 from practices import notifications, permissions
+from practices.cache import library_changed
 from practices.models import Adoption, Practice, PracticeAttachment, PracticeLink, PracticeReview
 from practices.search import search_index_update
 from roundtable.slugs import unique_slug
@@ -127,6 +128,7 @@ def _record_status(*, practice: Practice, new_status: str, user, comment: str = 
         practice.published_at = timezone.now()
         update_fields.append("published_at")
     practice.save(update_fields=update_fields)
+    library_changed()
     PracticeReview.objects.create(
         practice=practice,
         old_status=old_status,
