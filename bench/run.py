@@ -135,7 +135,7 @@ def start_gunicorn(port, workers=None):
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError("gunicorn did not start; see var/bench-gunicorn.log")
 
 
 def stop(process):

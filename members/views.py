@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,9 @@ def _check(request, allowed: bool):
     return None
 
 
+DIRECTORY_PAGE_SIZE = 100
+
+
 @require_GET
 def directory(request):
     if denied := _check(request, permissions.can_view_member_directory(request.user)):
@@ -45,10 +49,13 @@ def directory(request):
         network=filters.get("network"),
         search=(filters.get("q") or "").strip(),
     )
+    page = Paginator(municipalities, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("seite"))
+    params = request.GET.copy()
+    params.pop("seite", None)
     return render(
         request,
         "members/directory.html",
-        {"form": form, "municipalities": municipalities},
+        {"form": form, "page": page, "query_string": params.urlencode()},
     )
 
 

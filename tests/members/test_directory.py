@@ -56,9 +56,9 @@ def test_directory_groups_by_district_and_filters(representative_user, client_fo
 
     assert "Kreis Olpe" in everything and "Kreis Soest" in everything
     assert everything.index("Kreis Olpe") < everything.index("Attendorn")
-    assert [m.name for m in by_district.context["municipalities"]] == ["Lippstadt"]
-    assert [m.name for m in by_network.context["municipalities"]] == ["Attendorn"]
-    assert [m.name for m in by_search.context["municipalities"]] == ["Attendorn"]
+    assert [m.name for m in by_district.context["page"].object_list] == ["Lippstadt"]
+    assert [m.name for m in by_network.context["page"].object_list] == ["Attendorn"]
+    assert [m.name for m in by_search.context["page"].object_list] == ["Attendorn"]
 
 
 def _members(count):
@@ -83,9 +83,10 @@ def test_directory_query_count_is_constant(count, representative_user, client_fo
         response = client.get(reverse("members:directory"))
 
     assert response.status_code == 200
-    assert len(response.context["municipalities"]) == count + 1
-    # The same number at 1 and at 50 members: nothing is loaded per municipality.
-    assert len(queries) == 8
+    assert len(response.context["page"].object_list) == count + 1
+    # The same number at 1 and at 50 members (one of them counts for the pagination):
+    # nothing is loaded per municipality.
+    assert len(queries) == 9
 
 
 @pytest.mark.parametrize(("role", "status"), ROLE_STATUS)
