@@ -7,7 +7,7 @@ twice, or running a periodic task late or twice, therefore sends nothing twice.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -323,7 +323,8 @@ def reminder_offsets(meeting: Meeting) -> list[int]:
 
 
 def _reminder_key(kind: str, invitation_id: int, offset: int, starts_at: datetime) -> str:
-    return f"{kind}:{invitation_id}:{offset}d:{starts_at.isoformat()}"
+    # UTC, so the key does not depend on the time zone the start time was loaded in.
+    return f"{kind}:{invitation_id}:{offset}d:{starts_at.astimezone(UTC).isoformat()}"
 
 
 def _offset_from_key(key: str) -> int | None:
@@ -370,9 +371,11 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
     meeting_ids = [meeting.pk for meeting, _offset, _due_at in due]
     # When each (invitation, offset) was last reminded, in one query for all meetings.
     last_reminded: dict[tuple[int, int], datetime] = {}
+    existing_keys = set()
     for invitation_id, key, created_at in OutgoingMessage.objects.filter(
         meeting_id__in=meeting_ids, kind__in=[Kind.REMINDER, Kind.RESPONSE_NUDGE]
     ).values_list("invitation_id", "idempotency_key", "created_at"):
+        existing_keys.add(key)
         offset = _offset_from_key(key)
         if invitation_id is None or offset is None:
             continue
@@ -406,10 +409,13 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
                         {"response_urls": _response_urls(invitation)},
                     )
                 context["unsubscribe_url"] = f"{settings.SITE_URL}{reverse('members:profile')}"
+                key = _reminder_key(kind, invitation.pk, offset, meeting.starts_at)
+                if key in existing_keys:
+                    continue
                 message = _queue_for_invitation(
                     invitation=invitation,
                     kind=kind,
-                    key=_reminder_key(kind, invitation.pk, offset, meeting.starts_at),
+                    key=key,
                     context=context,
                     headers=_unsubscribe_headers(),
                 )
