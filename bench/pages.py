@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.notifications import invitations_to_1000, reminder_sweep_2000
 from meetings.models import Invitation, Meeting
 from members.models import Municipality, Representative, User
 from members.permissions import STAFF_GROUP_NAME
@@ -162,4 +163,7 @@ def measure_pages(context, repeat):
 
 
 # (name, callable(context) -> dict) for benchmarks beside the pages, e.g. mail throughput.
-EXTRA_BENCHMARKS = []
+EXTRA_BENCHMARKS = [
+    ("invitations to 1,000 recipients", invitations_to_1000),
+    ("reminder sweep over 2,000 meetings", reminder_sweep_2000),
+]

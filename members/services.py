@@ -9,15 +9,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import District, Municipality, PortalInvitation, Representative, User
 from members.permissions import STAFF_GROUP_NAME
+from roundtable.notifications.models import OutgoingMessage
+from roundtable.notifications.services import RenderedMessage, message_queue, message_render
 from roundtable.slugs import german_slugify
 
 # What agency staff may do in the admin: manage the members, meetings and practices apps.
@@ -190,43 +190,46 @@ def portal_invitation_create(*, representative: Representative, invited_by) -> P
         expires_at=now + PORTAL_INVITATION_VALIDITY,
         invited_by=invited_by,
     )
-    from members.tasks import portal_invitation_send_task
-
-    transaction.on_commit(lambda: portal_invitation_send_task.delay(invitation.pk))
+    # The outbox row is written in this transaction and sent by Celery after the commit.
+    portal_invitation_send(invitation_id=invitation.pk)
     return invitation
 
 
-def portal_invitation_message(*, invitation: PortalInvitation) -> EmailMultiAlternatives:
-    """Render the invitation e-mail (subject, text and HTML) in the recipient's language."""
+def _portal_invitation_language(invitation: PortalInvitation) -> str:
+    user = invitation.representative.user
+    return user.language if user else settings.LANGUAGE_CODE
+
+
+def portal_invitation_context(*, invitation: PortalInvitation) -> dict:
+    """What the portal_invitation templates (templates/notifications/) receive."""
     representative = invitation.representative
-    user = representative.user
-    language = user.language if user else settings.LANGUAGE_CODE
-    link = settings.SITE_URL + reverse(
-        "members:invitation_accept", args=[portal_invitation_token(invitation=invitation)]
-    )
-    context = {
-        "invitation": invitation,
-        "representative": representative,
-        "municipality": representative.municipality,
-        "link": link,
+    return {
+        "recipient_name": representative.full_name,
+        "municipality_name": representative.municipality.name,
+        "invite_url": settings.SITE_URL
+        + reverse(
+            "members:invitation_accept", args=[portal_invitation_token(invitation=invitation)]
+        ),
         "expires_at": invitation.expires_at,
     }
-    with translation.override(language), timezone.override(settings.TIME_ZONE):
-        subject = render_to_string("members/email/invitation_subject.txt", context)
-        text = render_to_string("members/email/invitation.txt", context)
-        html = render_to_string("members/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body=text,
-        to=[invitation.email],
+
+
+def portal_invitation_message(*, invitation: PortalInvitation) -> RenderedMessage:
+    """Render the invitation e-mail (subject, text and HTML) in the recipient's language."""
+    return message_render(
+        template_base=OutgoingMessage.Kind.PORTAL_INVITATION,
+        context=portal_invitation_context(invitation=invitation),
+        language=_portal_invitation_language(invitation),
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 @transaction.atomic
 def portal_invitation_send(*, invitation_id: int) -> bool:
-    """Send one invitation e-mail; skips what is already sent or no longer valid."""
+    """Hand one invitation e-mail to the outbox; skips what is already sent or no longer valid.
+
+    ``sent_at`` is the moment the outbox took the mail over: from there it is delivered (with
+    retries) or shown to staff as failed in the outbox.
+    """
     invitation = (
         PortalInvitation.objects.select_for_update(of=("self",))
         .select_related("representative__municipality", "representative__user")
@@ -235,7 +238,17 @@ def portal_invitation_send(*, invitation_id: int) -> bool:
     )
     if invitation is None or invitation.sent_at is not None or not invitation.is_usable:
         return False
-    portal_invitation_message(invitation=invitation).send()
+    representative = invitation.representative
+    message_queue(
+        kind=OutgoingMessage.Kind.PORTAL_INVITATION,
+        recipient_email=invitation.email,
+        idempotency_key=f"portal_invitation:{invitation.pk}",
+        template_base=OutgoingMessage.Kind.PORTAL_INVITATION,
+        context=portal_invitation_context(invitation=invitation),
+        language=_portal_invitation_language(invitation),
+        recipient_user=representative.user,
+        recipient_representative=representative,
+    )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     return True

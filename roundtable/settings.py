@@ -239,6 +239,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.messages_requeue_stuck",
         "schedule": 120.0,
     },
+    # Meeting reminders and response nudges: each goes once, so running often only makes
+    # them punctual (at most this late after the reminder time).
+    "meetings-reminders": {
+        "task": "meetings.meeting_reminders_send",
+        "schedule": 15 * 60.0,
+    },
+    "meetings-action-item-reminders": {
+        "task": "meetings.action_item_reminders_send",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Outgoing mail (roundtable.notifications): retries with exponential backoff
@@ -248,6 +258,10 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
 NOTIFICATIONS_QUEUED_GRACE_SECONDS = env.float("NOTIFICATIONS_QUEUED_GRACE_SECONDS", default=60.0)
 NOTIFICATIONS_STUCK_SECONDS = env.float("NOTIFICATIONS_STUCK_SECONDS", default=300.0)
+# Owners of open action items are reminded this many days before the due date.
+NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS = env.int(
+    "NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS", default=3
+)
 
 # Mail: SMTP from EMAIL_URL in production; files under var/mail during development.
 DEFAULT_FROM_EMAIL = env.str(

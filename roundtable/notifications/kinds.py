@@ -73,7 +73,11 @@ def sample_context(kind: str) -> dict:
             action_item_url=f"{site}/treffen/15/",
         )
     if kind == Kind.PORTAL_INVITATION:
-        context.update(municipality_name="Werdohl", invite_url=f"{site}/konto/einladung/beispiel/")
+        context.update(
+            municipality_name="Werdohl",
+            invite_url=f"{site}/mitglieder/einladung/beispiel/",
+            expires_at=datetime(2026, 12, 17, 18, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)),
+        )
     if kind == Kind.PRACTICE_STATUS:
         context.update(
             practice_title="Willkommenspaket für Neubürger",

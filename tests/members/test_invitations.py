@@ -10,6 +10,7 @@ from django.utils import timezone
 from members import services
 from members.models import PortalInvitation, User
 from members.permissions import current_representative
+from roundtable.notifications.models import OutgoingMessage
 from tests.factories import RepresentativeFactory, UserFactory
 from tests.members.factories import PortalInvitationFactory
 
@@ -42,15 +43,19 @@ def test_invitation_create_sends_mail_after_commit(
     assert accept_url(invitation) in message.body
     assert accept_url(invitation) in message.alternatives[0].content
     assert "Werdohl" in message.body
+    outgoing = OutgoingMessage.objects.get(kind=OutgoingMessage.Kind.PORTAL_INVITATION)
+    assert outgoing.state == OutgoingMessage.State.SENT
 
 
-def test_invitation_send_twice_sends_one_mail(municipality, staff_user):
+def test_invitation_send_twice_queues_one_mail(municipality, staff_user):
     invitation = PortalInvitationFactory(representative__municipality=municipality)
 
     assert services.portal_invitation_send(invitation_id=invitation.pk) is True
     assert services.portal_invitation_send(invitation_id=invitation.pk) is False
 
-    assert len(mail.outbox) == 1
+    messages = OutgoingMessage.objects.filter(kind=OutgoingMessage.Kind.PORTAL_INVITATION)
+    assert [message.recipient_email for message in messages] == [invitation.email]
+    assert messages[0].idempotency_key == f"portal_invitation:{invitation.pk}"
 
 
 def test_invitation_mail_uses_recipient_language(municipality):
@@ -61,6 +66,7 @@ def test_invitation_mail_uses_recipient_language(municipality):
     message = services.portal_invitation_message(invitation=invitation)
 
     assert "invitation to the round table portal" in message.subject
+    assert "valid until" in message.body_text
 
 
 def test_invitation_of_representative_with_account_is_refused(representative_user, staff_user):
@@ -244,4 +250,4 @@ def test_invitation_mail_html_names_its_language(municipality):
 
     message = services.portal_invitation_message(invitation=invitation)
 
-    assert '<html lang="de">' in message.alternatives[0].content
+    assert '<html lang="de">' in message.body_html

@@ -1,0 +1,283 @@
+"""Mail benchmarks for `make bench` (registered in bench/pages.py EXTRA_BENCHMARKS).
+
+- invitations_to_1000: a meeting sent out to 1,000 people through the real meetings service,
+  delivered by ONE Celery worker to an SMTP server on loopback, next to raw smtplib sending
+  of the same rendered messages to the same server.
+- reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings.
+
+Both leave the benchmark database as they found it (rows deleted or the transaction rolled
+back), so `make bench` stays repeatable.
+"""
+
+import logging
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _CountingHandler:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += len(envelope.rcpt_tos)
+        return "250 2.0.0 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(condition, *, timeout: float, what: str, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise RuntimeError(f"Timed out after {timeout}s waiting for {what}")
+
+
+def _start_worker(*, env: dict, log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "ab")  # noqa: SIM115 - the worker process owns it until it exits
+    process = subprocess.Popen(  # noqa: S603 - a fixed command line, no outside input
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "roundtable",
+            "worker",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",  # the " ready." line is logged at INFO
+            f"--hostname=bench-mail-{os.getpid()}@localhost",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+
+    def ready():
+        if process.poll() is not None:
+            raise RuntimeError(f"The worker exited: {log_path.read_text()[-2000:]}")
+        return b" ready." in log_path.read_bytes()
+
+    try:
+        _wait(ready, timeout=60, what=f"the Celery worker (log: {log_path})")
+    except BaseException:
+        _stop_worker(process)
+        raise
+    return process
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _recipients(count: int):
+    """``count`` current representatives with an address; missing ones are created."""
+    from members.models import Municipality, Representative
+
+    today = timezone.localdate()
+    people = list(
+        Representative.objects.filter(anonymised_at__isnull=True, starts_on__lte=today)
+        .exclude(email="")
+        .exclude(ends_on__lt=today)
+        .select_related("municipality")
+        .order_by("pk")[:count]
+    )
+    if len(people) < count:
+        municipality = Municipality.objects.order_by("pk").first()
+        if municipality is None:
+            municipality = Municipality.objects.create(
+                name="Benchmarkstadt", slug="benchmarkstadt", ags="99999999", population=1
+            )
+        Representative.objects.bulk_create(
+            Representative(
+                municipality=municipality,
+                first_name="Bench",
+                last_name=f"Empfang {number}",
+                function=Representative.Function.values[0],
+                email=f"bench-empfang{number}@example.org",
+                starts_on=today - timedelta(days=1),
+            )
+            for number in range(len(people), count)
+        )
+        return _recipients(count)
+    return people
+
+
+def invitations_to_1000(
+    context,
+    *,
+    count: int = 1000,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    timeout: float = 600,
+) -> dict:
+    """Outbox delivery through one worker vs raw smtplib, same messages, same SMTP server."""
+    from meetings import services as meeting_services
+    from meetings.models import Meeting
+    from roundtable.notifications.models import OutgoingMessage
+    from roundtable.notifications.services import message_build_email
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    handler = _CountingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url or os.environ["DATABASE_URL"],
+        REDIS_URL=redis_url or os.environ["REDIS_URL"],
+        EMAIL_URL=f"smtp://127.0.0.1:{controller.port}",
+    )
+    # The worker must run with this process's settings (`make bench` sets SECRET_KEY).
+    env.setdefault("SECRET_KEY", settings.SECRET_KEY)
+    meeting = None
+    worker = None
+    try:
+        recipients = _recipients(count)
+        starts_at = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+        meeting = meeting_services.meeting_create(
+            organiser=context.staff,
+            data={
+                "title": "Benchmark: Einladungen",
+                "format": Meeting.Format.ONLINE,
+                "starts_at": starts_at,
+                "ends_at": starts_at + timedelta(hours=2),
+                "online_url": "https://konferenz.example.org/benchmark",
+            },
+        )
+        with tempfile.TemporaryDirectory() as directory:
+            worker = _start_worker(env=env, log_path=Path(directory) / "worker.log")
+            started = time.perf_counter()
+            meeting_services.invitations_send(meeting=meeting, representatives=recipients)
+            queued_after = time.perf_counter() - started
+            sent = OutgoingMessage.objects.filter(meeting=meeting, state="sent")
+            log_path = Path(directory) / "worker.log"
+            try:
+                _wait(lambda: sent.count() >= count, timeout=timeout, what=f"{count} sent mails")
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}; worker log: {log_path.read_text()[-3000:]}") from None
+            outbox_seconds = time.perf_counter() - started
+            _stop_worker(worker)
+            worker = None
+        # The same rendered messages, sent with bare smtplib over one connection.
+        payloads = [
+            (
+                message.recipient_email,
+                # CRLF line ends, as Django's SMTP backend sends them.
+                message_build_email(message=message).message(policy=policy.SMTP).as_bytes(),
+            )
+            for message in OutgoingMessage.objects.filter(meeting=meeting).order_by("pk")
+        ]
+        before = handler.count
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", controller.port) as client:
+            for recipient, payload in payloads:
+                client.sendmail(settings.SERVER_EMAIL, [recipient], payload)
+        smtplib_seconds = time.perf_counter() - started
+        if handler.count - before != len(payloads):
+            raise RuntimeError("smtplib: the SMTP server did not receive every message")
+        return {
+            "messages": count,
+            "outbox_per_second": round(count / outbox_seconds, 1),
+            "smtplib_per_second": round(len(payloads) / smtplib_seconds, 1),
+            "queue_seconds": round(queued_after, 2),
+            "outbox_seconds": round(outbox_seconds, 2),
+            "smtplib_seconds": round(smtplib_seconds, 2),
+        }
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+        controller.stop()
+        if meeting is not None:
+            OutgoingMessage.objects.filter(meeting=meeting).delete()
+            meeting.delete()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
+    """Time meeting_reminders_send with every meeting moved so that a reminder is due.
+
+    All changes (moved meetings, queued rows) happen in one transaction that is rolled back;
+    nothing is published to the broker (that happens only on commit).
+    """
+    from meetings import messages
+    from meetings.models import Invitation, Meeting
+    from roundtable.notifications.models import OutgoingMessage
+
+    result = {}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            meetings = Meeting.objects.all()
+            if limit is not None:
+                meetings = Meeting.objects.filter(
+                    pk__in=list(Meeting.objects.order_by("pk").values_list("pk", flat=True)[:limit])
+                )
+            meeting_count = meetings.count()
+            # Every meeting starts 6 days from now: the 7-day reminder is due, the 1-day one
+            # not yet.
+            meetings.update(
+                status=Meeting.Status.SCHEDULED,
+                starts_at=now + timedelta(days=6),
+                ends_at=now + timedelta(days=6, hours=2),
+            )
+            Meeting.objects.exclude(pk__in=meetings.values("pk")).update(status=Meeting.Status.HELD)
+            Invitation.objects.update(created_at=now - timedelta(days=30))
+            started = time.perf_counter()
+            queued = messages.meeting_reminders_send(now=now)
+            first_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            again = messages.meeting_reminders_send(now=now + timedelta(minutes=15))
+            second_seconds = time.perf_counter() - started
+            result = {
+                "meetings": meeting_count,
+                "messages": queued,
+                "rows": OutgoingMessage.objects.filter(
+                    kind__in=[OutgoingMessage.Kind.REMINDER, OutgoingMessage.Kind.RESPONSE_NUDGE]
+                ).count(),
+                "sweep_seconds": round(first_seconds, 2),
+                "messages_per_second": round(queued / first_seconds, 1) if first_seconds else 0,
+                "repeat_sweep_seconds": round(second_seconds, 2),
+                "repeat_messages": again,
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result

@@ -1,0 +1,79 @@
+"""Meeting invitations end to end: the meetings service, a real Celery worker on Redis and
+SMTP to aiosmtpd on loopback (see realparts.py)."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar
+
+from meetings import services as meeting_services
+from roundtable.notifications.models import OutgoingMessage
+from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
+from tests.notifications.realparts import (
+    RedisServer,
+    celery_publishing_to,
+    smtp_server,
+    wait_for,
+    worker,
+    worker_env,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """The suite's Redis (REDIS_URL) with an empty queue, or a private redis-server."""
+    if settings.REDIS_URL:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+        yield settings.CELERY_BROKER_URL
+        return
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        with celery_publishing_to(server.url):
+            yield server.url
+    finally:
+        server.stop()
+
+
+def test_scheduling_a_meeting_for_forty_people_delivers_forty_invitations_once(tmp_path, broker):
+    starts_at = (timezone.now() + timedelta(days=14)).replace(microsecond=0)
+    organiser = StaffUserFactory(email="orga@example.org")
+    meeting = MeetingFactory(
+        organiser=organiser,
+        status="draft",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+    )
+    people = [RepresentativeFactory(email=f"kommune{n:02d}@example.org") for n in range(40)]
+
+    with smtp_server() as (smtp, port):
+        env = worker_env(smtp_port=port, redis_url=broker)
+        with worker(log_path=tmp_path / "worker.log", env=env):
+            meeting_services.invitations_send(meeting=meeting, representatives=people)
+            wait_for(
+                lambda: OutgoingMessage.objects.filter(state="sent").count() == 40,
+                timeout=90,
+                what="40 sent invitations",
+            )
+
+        assert Counter(smtp.recipients()) == Counter(person.email for person in people)
+        for recipient, email in smtp.delivered:
+            assert email["Reply-To"] == "orga@example.org"
+            (calendar_part,) = [
+                part
+                for part in email.iter_attachments()
+                if part.get_content_type() == "text/calendar"
+            ]
+            calendar = Calendar.from_ical(calendar_part.get_content())
+            event = calendar.walk("VEVENT")[0]
+            assert calendar["METHOD"] == "REQUEST"
+            assert str(event["ATTENDEE"]) == f"mailto:{recipient}"
+            assert event.decoded("DTSTART") == meeting.starts_at
+    assert OutgoingMessage.objects.filter(kind="invitation", meeting=meeting).count() == 40
+    assert set(OutgoingMessage.objects.values_list("attempts", flat=True)) == {1}
