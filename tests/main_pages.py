@@ -119,3 +119,77 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("staff", "admin:index"),
     MainPage("admin", "admin:index"),
 ]
+
+
+def _meeting_with_content(users):
+    """A scheduled meeting with agenda, invitation of the representative and a document."""
+    from tests import factories
+    from tests.meetings.factories import ActionItemFactory, DocumentFactory, MinutesFactory
+
+    representative = users["representative"].representatives.get()
+    meeting = factories.MeetingFactory(host=representative.municipality)
+    for position in range(3):
+        factories.AgendaItemFactory(meeting=meeting, position=position)
+    factories.InvitationFactory(meeting=meeting, representative=representative)
+    factories.InvitationFactory(meeting=meeting)
+    DocumentFactory(meeting=meeting)
+    ActionItemFactory(meeting=meeting)
+    MinutesFactory(meeting=meeting)
+    return meeting
+
+
+def meeting_args(users):
+    return [_meeting_with_content(users).pk]
+
+
+def practice_args(users):
+    from tests import factories
+
+    representative = users["representative"].representatives.get()
+    practice = factories.PracticeFactory(
+        title="Willkommenstasche",
+        municipalities=[representative.municipality],
+        implementation="Eine **Tasche** mit Gutscheinen.",
+    )
+    return [practice.slug]
+
+
+def municipality_args(users):
+    return [users["representative"].representatives.get().municipality.slug]
+
+
+def listing_content(users):
+    from tests import factories
+
+    representative = users["representative"].representatives.get()
+    factories.PracticeFactory(title="Dorfladen", municipalities=[representative.municipality])
+    _meeting_with_content(users)
+    return []
+
+
+MEMBER_ROLES = ("representative", "staff")
+
+MAIN_PAGES += [
+    *(MainPage(role, "meetings:list", listing_content) for role in MEMBER_ROLES),
+    *(MainPage(role, "meetings:detail", meeting_args) for role in MEMBER_ROLES),
+    MainPage("representative", "meetings:print", meeting_args),
+    MainPage("representative", "meetings:calendar_feed"),
+    MainPage("staff", "meetings:create"),
+    MainPage("staff", "meetings:edit", meeting_args),
+    MainPage("staff", "meetings:agenda", meeting_args),
+    MainPage("staff", "meetings:audience", meeting_args),
+    MainPage("staff", "meetings:responses", meeting_args),
+    MainPage("staff", "meetings:attendance", meeting_args),
+    MainPage("staff", "meetings:minutes", meeting_args),
+    MainPage("staff", "meetings:documents", meeting_args),
+    MainPage("staff", "meetings:action_items", meeting_args),
+    *(MainPage(role, "practices:list", listing_content) for role in ("anonymous", *MEMBER_ROLES)),
+    *(MainPage(role, "practices:detail", practice_args) for role in MEMBER_ROLES),
+    MainPage("representative", "practices:create"),
+    *(MainPage(role, "members:directory", listing_content) for role in MEMBER_ROLES),
+    *(MainPage(role, "members:municipality_detail", municipality_args) for role in MEMBER_ROLES),
+    MainPage("representative", "members:profile"),
+    MainPage("representative", "members:account_delete"),
+    MainPage("staff", "members:participation"),
+    MainPage("staff", "notifications:preview_list"),
+]

@@ -76,3 +76,74 @@ def test_switch_language_with_the_keyboard(page, live_server):
     # The choice holds on the next page.
     page.goto(live_server.url)
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def log_in_as(page, live_server, user):
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill(user.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_respond_to_an_invitation_with_the_keyboard_only(page, live_server, representative_user):
+    from meetings.models import Invitation
+    from tests.factories import InvitationFactory, MeetingFactory
+
+    representative = representative_user.representatives.get()
+    meeting = MeetingFactory(title="Digitaler Austausch", host=representative.municipality)
+    invitation = InvitationFactory(meeting=meeting, representative=representative)
+    log_in_as(page, live_server, representative_user)
+    page.goto(f"{live_server.url}/treffen/{meeting.pk}/")
+
+    tab_to(page, lambda e: e["name"] == "response")
+    # Radio buttons: the arrow keys move between the answers, Space chooses.
+    page.keyboard.press("Space")
+    chosen = page.evaluate("document.activeElement.value")
+    tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "Rückmeldung speichern")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    invitation.refresh_from_db()
+    assert invitation.response == chosen
+    assert invitation.response != Invitation.Response.OPEN
+
+
+def test_search_the_library_with_the_keyboard_only(page, live_server, representative_user):
+    from tests.practices.factories import IndexedPracticeFactory
+
+    IndexedPracticeFactory(title="Willkommenstasche")
+    IndexedPracticeFactory(title="Dorfladen")
+    log_in_as(page, live_server, representative_user)
+    page.goto(f"{live_server.url}/praxisbeispiele/")
+
+    tab_to(page, lambda e: e["name"] == "q")
+    page.keyboard.type("Willkommenstaschen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=Willkommenstaschen**")
+
+    cards = page.locator("main").inner_text()
+    assert "Willkommenstasche" in cards
+    assert "Dorfladen" not in cards
+
+
+def test_build_an_agenda_with_the_keyboard_only(page, live_server, staff_user):
+    from meetings.models import AgendaItem
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(title="Agenda per Tastatur")
+    log_in_as(page, live_server, staff_user)
+    page.goto(f"{live_server.url}/treffen/{meeting.pk}/tagesordnung/")
+
+    tab_to(page, lambda e: e["name"] == "new-title")
+    page.keyboard.type("Begrüßung")
+    tab_to(page, lambda e: e["name"] == "new-duration_minutes")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("20")
+    tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "Tagesordnungspunkt hinzufügen")
+    page.keyboard.press("Enter")
+    # The agenda editor updates the list in place (or reloads without JavaScript).
+    page.locator("main table, main ol, main ul").get_by_text("Begrüßung").first.wait_for()
+
+    item = AgendaItem.objects.get(meeting=meeting)
+    assert (item.title, item.duration_minutes) == ("Begrüßung", 20)
