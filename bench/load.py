@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from meetings.models import Invitation
 
@@ -23,7 +24,7 @@ def run(context, base_url, users, seconds):
             reverse("home"),
             reverse("meetings:list"),
             reverse("meetings:detail", args=[meeting.pk]),
-            f"{reverse('practices:list')}?q=Neubürger",
+            f"{reverse('practices:list')}?{urlencode({'q': 'Neubürger'})}",
             reverse("members:directory"),
         ],
         "people": [

@@ -13,6 +13,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from bench.notifications import invitations_to_1000, reminder_sweep_2000
 from meetings.models import Invitation, Meeting
@@ -95,7 +96,7 @@ def key_pages(context):
         (
             "practice search, common word",
             "representative",
-            f"{reverse('practices:list')}?q=Neubürger",
+            f"{reverse('practices:list')}?{urlencode({'q': 'Neubürger'})}",
         ),
         (
             "practice search, rare word",

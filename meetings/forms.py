@@ -227,7 +227,10 @@ class SubstituteForm(forms.Form):
             )
             .exclude(ends_on__lt=today)
             .exclude(pk=invitation.representative_id)
+            .select_related("municipality")
         )
+        # Colleagues all belong to the same municipality: the name says enough.
+        self.fields["substitute"].label_from_instance = lambda colleague: colleague.full_name
 
 
 class MinutesForm(forms.Form):

@@ -34,11 +34,7 @@ def meetings_upcoming_for_user(*, user, limit: int = 5):
         meetings_visible_to_user(user=user)
         .filter(ends_at__gte=timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
-        .annotate(
-            accepted_count=Count(
-                "invitations", filter=Q(invitations__response=Invitation.Response.ACCEPTED)
-            )
-        )
+        .annotate(accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED))
         .order_by("starts_at")[:limit]
     )
 

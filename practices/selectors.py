@@ -97,8 +97,17 @@ class PracticeSearch:
     ranked_ids_key: str | None = None
 
 
+# A select with thousands of municipalities helps nobody and weighs down every page: long
+# filters offer the values with the most examples (the chosen one always stays).
+FACET_OPTION_LIMIT = 100
+
+
 def _facet(name: str, label, rows, selected: str) -> Facet:
     options = [FacetOption(str(value), str(text), count) for value, text, count in rows if value]
+    if len(options) > FACET_OPTION_LIMIT:
+        order = {id(option): index for index, option in enumerate(options)}
+        top = sorted(options, key=lambda option: -option.count)[:FACET_OPTION_LIMIT]
+        options = sorted(top, key=lambda option: order[id(option)])
     if selected and selected not in {option.value for option in options}:
         options.append(FacetOption(selected, selected, 0))
     for option in options:

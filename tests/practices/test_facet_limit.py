@@ -1,0 +1,16 @@
+from practices.selectors import FACET_OPTION_LIMIT, _facet
+
+
+def test_long_filters_offer_the_values_with_most_examples_and_keep_the_chosen_one():
+    rows = [(f"kommune-{n}", f"Kommune {n:03d}", n) for n in range(FACET_OPTION_LIMIT + 50)]
+
+    facet = _facet("kommune", "Kommune", rows, selected="kommune-3")
+
+    values = [option.value for option in facet.options]
+    assert len(values) == FACET_OPTION_LIMIT + 1
+    assert "kommune-149" in values
+    assert "kommune-10" not in values
+    assert [option.value for option in facet.options if option.selected] == ["kommune-3"]
+    # The shown values keep the list's order (alphabetical by name).
+    labels = [option.label for option in facet.options if not option.selected]
+    assert labels == sorted(labels)
