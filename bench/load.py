@@ -32,7 +32,7 @@ def run(context, base_url, users, seconds):
                 "cookie": person["cookie"],
                 "invitation": person["invitation"],
                 "form_url": reverse("meetings:detail", args=[meeting.pk]),
-                "respond_url": reverse("meetings:respond", args=[meeting.pk]),
+                "respond_url": reverse("meetings:respond", args=[person["invitation"]]),
             }
             for person in context.load_users
         ],

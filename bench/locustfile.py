@@ -20,7 +20,8 @@ RESPONSES = ["accepted", "declined", "tentative"]
 
 
 class Representative(HttpUser):
-    wait_time = between(0.2, 1.0)
+    # People read a page before the next click: one to three seconds.
+    wait_time = between(1, 3)
 
     def on_start(self):
         self.person = next(PEOPLE)

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,21 +124,24 @@ def start_gunicorn(port, workers=None):
         "--no-control-socket",
         "roundtable.wsgi",
     ]
-    process = subprocess.Popen(  # noqa: S603
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    log_path = ROOT / "var" / "bench-gunicorn.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+    # The master listens before its workers have loaded Django: wait until every worker
+    # answers, so that no measurement includes the start-up.
+    workers_ready = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and workers_ready < 20:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
+                workers_ready += answer.status == 200
         except OSError:
             time.sleep(0.3)
+    if workers_ready >= 20:
+        return process
     process.kill()
     raise RuntimeError("gunicorn did not start; see var/bench-gunicorn.log")
 
