@@ -53,8 +53,25 @@ def bench_context(load_users=50):
     staff = _user("bench-staff@example.org", is_staff=True)
     staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
     meeting = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).order_by("starts_at").first()
+    # One invitation per load-test user, so that no two users answer the same one.
+    invited = set(
+        Invitation.objects.filter(meeting=meeting).values_list("representative", flat=True)
+    )
+    missing = load_users - len(invited)
+    if missing > 0:
+        extra = Representative.objects.exclude(pk__in=invited).order_by("pk")[:missing]
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    meeting=meeting, representative=person, on_behalf_of_id=person.municipality_id
+                )
+                for person in extra
+            ]
+        )
     invitations = list(
-        Invitation.objects.filter(meeting=meeting).select_related("representative")[:load_users]
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("representative")
+        .order_by("pk")[:load_users]
     )
     people = []
     for index, invitation in enumerate(invitations):
