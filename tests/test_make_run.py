@@ -81,6 +81,8 @@ def test_make_run_serves_start_login_and_admin_then_stops_on_ctrl_c(tmp_path):
         assert "beat: Starting" in output, output[-3000:]
         assert "admin@example.org" in output
         assert (tmp_path / "var" / "db.sqlite3").exists()
+        # Everything the embedded broker writes stays under VAR_DIR, not in the checkout.
+        assert (tmp_path / "var" / "celery-broker" / "control").is_dir()
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
