@@ -132,20 +132,31 @@ def start_gunicorn(port, workers=None):
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
         )
-    # The master listens before its workers have loaded Django: wait until every worker
-    # answers, so that no measurement includes the start-up.
-    workers_ready = 0
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and workers_ready < 20:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
-                workers_ready += answer.status == 200
-        except OSError:
-            time.sleep(0.3)
-    if workers_ready >= 20:
+    if wait_until_answering(port, timeout=120):
         return process
     process.kill()
     raise RuntimeError("gunicorn did not start; see var/bench-gunicorn.log")
+
+
+def wait_until_answering(port, timeout=60, answers=20):
+    """Wait until the server answers `answers` health checks in a row, each within a second.
+
+    Before the first measurement the workers are starting; after a measurement of many
+    requests (the bare view) workers are being recycled (max_requests). Neither belongs in
+    the next measurement.
+    """
+    in_a_row = 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and in_a_row < answers:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
+                fast = answer.status == 200 and time.monotonic() - started < 1
+                in_a_row = in_a_row + 1 if fast else 0
+        except OSError:
+            in_a_row = 0
+            time.sleep(0.3)
+    return in_a_row >= answers
 
 
 def stop(process):
@@ -174,8 +185,11 @@ def measure_throughput(context, page_results):
     server = start_gunicorn(port)
     try:
         base = f"http://127.0.0.1:{port}"
+        wrk(f"{base}/bench/bare", seconds=1)
+        wait_until_answering(port)
         bare, _ = wrk(f"{base}/bench/bare")
         for result in page_results:
+            wait_until_answering(port)
             cookie = context.cookie_for(result["role"])
             # Every worker renders the page once before it is measured (template caches).
             wrk(base + result["url"], cookie=cookie, seconds=1)

@@ -9,8 +9,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# Workers are recycled to bound memory growth. The application is loaded once in the master
+# (preload), so a recycled worker is a fork, not a fresh import of Django taking seconds of
+# CPU. Database and Redis connections open lazily in each worker, never in the master.
 max_requests = 2000
 max_requests_jitter = 200
+preload_app = True
 # "-" logs requests to stdout; an empty value turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
