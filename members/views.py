@@ -24,6 +24,7 @@ from members.forms import (
     LanguageForm,
 )
 from members.models import User
+from roundtable.page_cache import cached_for_viewer
 
 
 def _check(request, allowed: bool):
@@ -39,6 +40,7 @@ DIRECTORY_PAGE_SIZE = 100
 
 
 @require_GET
+@cached_for_viewer
 def directory(request):
     if denied := _check(request, permissions.can_view_member_directory(request.user)):
         return denied
@@ -60,6 +62,7 @@ def directory(request):
 
 
 @require_GET
+@cached_for_viewer
 def municipality_detail(request, slug):
     if denied := _check(request, permissions.can_view_member_directory(request.user)):
         return denied

@@ -71,10 +71,11 @@ def _members(count):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-def test_directory_query_count_is_constant(count, representative_user, client_for):
+def test_directory_query_count_is_constant(count, representative_user, client_for, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.PAGE_CACHE_SECONDS = 0  # measures rendering, not the page cache
     _members(count)
     client = client_for(representative_user)
     client.get(reverse("members:directory"))  # warm up session and permission caches
@@ -86,7 +87,7 @@ def test_directory_query_count_is_constant(count, representative_user, client_fo
     assert len(response.context["page"].object_list) == count + 1
     # The same number at 1 and at 50 members (one of them counts for the pagination):
     # nothing is loaded per municipality.
-    assert len(queries) == 9
+    assert len(queries) == 7
 
 
 @pytest.mark.parametrize(("role", "status"), ROLE_STATUS)
@@ -155,10 +156,13 @@ def _municipality_with_history(municipality, count):
         PracticeFactory(municipalities=[municipality])
 
 
-def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for):
+def test_municipality_page_query_count_is_constant(
+    municipality, staff_user, client_for, settings
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.PAGE_CACHE_SECONDS = 0  # measures rendering, not the page cache
     client = client_for(staff_user)
     url = reverse("members:municipality_detail", args=[municipality.slug])
     _municipality_with_history(municipality, 1)
@@ -167,6 +171,7 @@ def test_municipality_page_query_count_is_constant(municipality, staff_user, cli
         client.get(url)
 
     _municipality_with_history(municipality, 9)
+    client.get(url)  # the new data moved the content version: warm the role cache again
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
 
