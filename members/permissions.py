@@ -6,9 +6,13 @@ Roles:
 - representative: a user linked to a current Representative of a municipality.
 """
 
+from django.core.cache import cache
 from django.utils import timezone
 
+from roundtable.page_cache import content_version
+
 STAFF_GROUP_NAME = "Agency staff"
+VIEWER_FACTS_SECONDS = 300
 
 
 def is_admin(user) -> bool:
@@ -16,32 +20,48 @@ def is_admin(user) -> bool:
 
 
 def is_agency_staff(user) -> bool:
-    """True for agency staff and admins. The answer is kept on the user for the request."""
+    """True for agency staff and admins."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_agency_staff", None)
-    if cached is None:
-        cached = user.groups.filter(name=STAFF_GROUP_NAME).exists()
-        user._is_agency_staff = cached
-    return cached
+    return _viewer_facts(user)["in_staff_group"]
 
 
 def current_representative(user):
     """The user's current Representative row (with municipality), or None."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_current_representative"):
-        today = timezone.localdate()
-        user._current_representative = (
-            user.representatives.select_related("municipality", "municipality__district")
-            .filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .order_by("-is_main_contact", "-starts_on")
-            .first()
-        )
-    return user._current_representative
+    return _viewer_facts(user)["representative"]
+
+
+def _viewer_facts(user) -> dict:
+    """Group membership and current representative row: asked on nearly every request.
+
+    Kept on the user for the request and in the shared cache under the content version
+    (roundtable.page_cache), which every change to users, groups or representatives moves
+    on, and the local date, as terms of office begin and end by date.
+    """
+    facts = getattr(user, "_viewer_facts", None)
+    if facts is not None:
+        return facts
+    today = timezone.localdate()
+    key = f"viewer-facts:{content_version()}:{user.pk}:{today.isoformat()}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = {
+            "in_staff_group": user.groups.filter(name=STAFF_GROUP_NAME).exists(),
+            "representative": (
+                user.representatives.select_related("municipality", "municipality__district")
+                .filter(starts_on__lte=today)
+                .exclude(ends_on__lt=today)
+                .order_by("-is_main_contact", "-starts_on")
+                .first()
+            ),
+        }
+        cache.set(key, facts, VIEWER_FACTS_SECONDS)
+    user._viewer_facts = facts
+    return facts
 
 
 def current_municipality(user):
