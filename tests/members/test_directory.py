@@ -156,9 +156,7 @@ def _municipality_with_history(municipality, count):
         PracticeFactory(municipalities=[municipality])
 
 
-def test_municipality_page_query_count_is_constant(
-    municipality, staff_user, client_for, settings
-):
+def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
