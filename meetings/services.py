@@ -22,7 +22,7 @@ from meetings.models import (
 )
 from members.models import Municipality, Representative
 from practices.cache import library_changed
-from roundtable.page_cache import content_changed_on_commit
+from roundtable.page_cache import MEETINGS, content_changed_on_commit
 
 # Changes to these fields change what calendars show, so SEQUENCE goes up.
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "venue", "online_url", "format")
@@ -311,7 +311,7 @@ def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
         invitations.filter(pk__in=attended).update(attended=True)
         invitations.exclude(pk__in=attended).update(attended=False)
         # Bulk updates send no model signals.
-        content_changed_on_commit()
+        content_changed_on_commit((MEETINGS,))
         if meeting.status == Meeting.Status.SCHEDULED:
             meeting.status = Meeting.Status.HELD
             meeting.save(update_fields=["status", "updated_at"])
@@ -386,7 +386,7 @@ def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
         raise ValidationError(_("Please choose a valid status."))
     with transaction.atomic():
         ActionItem.objects.filter(pk=item.pk).update(status=status)
-        content_changed_on_commit()
+        content_changed_on_commit((MEETINGS,))
         item.status = status
     return item
 

@@ -24,7 +24,7 @@ from meetings.forms import (
 )
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Document, Invitation, Meeting
 from meetings.tokens import InvalidToken, response_token_check, token_still_usable
-from roundtable.page_cache import cached_for_viewer
+from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
 
 
 def _guard(check):
@@ -69,7 +69,7 @@ def _form_errors_from(form, error: ValidationError):
 
 
 @members_only
-@cached_for_viewer
+@cached_for_viewer(MEETINGS)
 def meeting_list(request):
     upcoming, past = selectors.meeting_list_for_user(
         user=request.user,
@@ -88,7 +88,7 @@ def meeting_list(request):
 
 
 @logged_in
-@cached_for_viewer
+@cached_for_viewer(MEETINGS, PRACTICES)
 def meeting_detail(request, pk):
     try:
         meeting = selectors.meeting_detail_get(meeting_id=pk)
@@ -429,7 +429,7 @@ def audience(request, pk):
 
 
 @staff_only
-@cached_for_viewer
+@cached_for_viewer(MEETINGS)
 def responses(request, pk):
     meeting = _meeting_or_404(pk)
     return render(

@@ -9,7 +9,7 @@ Roles:
 from django.core.cache import cache
 from django.utils import timezone
 
-from roundtable.page_cache import content_version
+from roundtable.page_cache import MEMBERS, content_versions
 
 STAFF_GROUP_NAME = "Agency staff"
 VIEWER_FACTS_SECONDS = 300
@@ -38,15 +38,16 @@ def current_representative(user):
 def _viewer_facts(user) -> dict:
     """Group membership and current representative row: asked on nearly every request.
 
-    Kept on the user for the request and in the shared cache under the content version
-    (roundtable.page_cache), which every change to users, groups or representatives moves
-    on, and the local date, as terms of office begin and end by date.
+    Kept on the user for the request and in the shared cache under the members content
+    version (roundtable.page_cache), which every change to users, groups or representatives
+    moves on, and the local date, as terms of office begin and end by date.
     """
     facts = getattr(user, "_viewer_facts", None)
     if facts is not None:
         return facts
     today = timezone.localdate()
-    key = f"viewer-facts:{content_version()}:{user.pk}:{today.isoformat()}"
+    (version,) = content_versions((MEMBERS,))
+    key = f"viewer-facts:{version}:{user.pk}:{today.isoformat()}"
     facts = cache.get(key)
     if facts is None:
         facts = {

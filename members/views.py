@@ -24,7 +24,7 @@ from members.forms import (
     LanguageForm,
 )
 from members.models import User
-from roundtable.page_cache import cached_for_viewer
+from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
 
 
 def _check(request, allowed: bool):
@@ -40,7 +40,7 @@ DIRECTORY_PAGE_SIZE = 100
 
 
 @require_GET
-@cached_for_viewer
+@cached_for_viewer()
 def directory(request):
     if denied := _check(request, permissions.can_view_member_directory(request.user)):
         return denied
@@ -62,7 +62,7 @@ def directory(request):
 
 
 @require_GET
-@cached_for_viewer
+@cached_for_viewer(MEETINGS, PRACTICES)
 def municipality_detail(request, slug):
     if denied := _check(request, permissions.can_view_member_directory(request.user)):
         return denied

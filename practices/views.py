@@ -14,7 +14,7 @@ from members import permissions as member_permissions
 from practices import permissions, selectors, services
 from practices.filters import SORTS
 from practices.forms import AdoptionForm, PracticeForm, ReviewForm
-from roundtable.page_cache import cached_for_viewer
+from roundtable.page_cache import PRACTICES, cached_for_viewer
 
 # Cells starting like a formula are prefixed so that spreadsheets show them as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +39,7 @@ def _get_visible(request, slug, *, for_change=False):
 
 
 @require_GET
-@cached_for_viewer
+@cached_for_viewer(PRACTICES)
 def practice_list(request):
     result = selectors.practice_search(user=request.user, params=request.GET)
     page = selectors.practice_search_page(result=result, page_number=request.GET.get("seite"))

@@ -1,12 +1,14 @@
-"""Rendered pages kept per viewer in the shared cache, dropped by any change to the portal's data.
+"""Rendered pages kept per viewer in the shared cache, dropped by any change to what they show.
 
 Reading pages is most of the portal's traffic, and rendering them (queries, forms, templates)
-is most of a request's cost. A page decorated with `cached_for_viewer` is stored after it is
-rendered, under a key made of:
+is most of a request's cost. A page decorated with `cached_for_viewer(*scopes)` is stored
+after it is rendered, under a key made of:
 
-- the content version, one number in the shared cache that every write moves on: model saves
-  and deletions (signals, after commit), every non-GET request (writes through bulk updates
-  happen in requests) and the services' explicit calls for writes outside requests;
+- the content versions of the scopes the page shows ("members" always: people, roles and
+  municipalities appear everywhere). Each is a number in the shared cache that writes move
+  on: model saves and deletions through signals (now and again after commit), the services'
+  explicit calls after bulk updates, and, as a safety net, every non-GET request that wrote
+  nothing the signals saw, which moves all scopes on;
 - the viewer (user id) and their CSRF secret, so a page and the tokens in its forms only
   ever go back to the person and browser session it was rendered for;
 - the language, the local date (terms of office end at midnight) and the full path.
@@ -16,6 +18,7 @@ of time (a meeting starting, a response deadline). Pages that show one-off messa
 cookies or do not answer 200 are never stored. Anonymous visitors are not cached.
 """
 
+import contextvars
 import functools
 import hashlib
 import time
@@ -28,42 +31,70 @@ from django.http import HttpResponse
 from django.middleware.csrf import CSRF_SESSION_KEY
 from django.utils import timezone, translation
 
-VERSION_KEY = "page-cache:version"
-# Models whose rows no page shows; their frequent writes must not empty the cache.
+MEMBERS, MEETINGS, PRACTICES = "members", "meetings", "practices"
+ALL_SCOPES = (MEMBERS, MEETINGS, PRACTICES)
+# Which scopes a change to a model's rows touches; models not listed touch all of them.
+SCOPES_OF_MODEL = {
+    "meetings.agendaitem": (MEETINGS, PRACTICES),  # practices show where they were presented
+    "meetings.agendaitem_presenters": (MEETINGS,),
+}
+SCOPES_OF_APP = {"meetings": (MEETINGS,), "practices": (PRACTICES,)}
+# Rows no page shows; their frequent writes must not empty the cache.
 IGNORED_MODELS = {"sessions.session", "notifications.outgoingmessage", "admin.logentry"}
 
-
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh or flushed cache starts from the clock, so keys of an earlier life never
-        # come back into use.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+_signal_seen = contextvars.ContextVar("page_cache_signal_seen", default=False)
 
 
-def content_changed() -> None:
-    """Invalidate every cached page. Call after a write the model signals do not see."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+def _key(scope: str) -> str:
+    return f"page-cache:version:{scope}"
 
 
-def content_changed_on_commit() -> None:
+def content_versions(scopes=ALL_SCOPES) -> tuple:
+    keys = [_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # A fresh or flushed cache starts from the clock, so keys of an earlier life
+            # never come back into use.
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key)
+    return tuple(found[key] for key in keys)
+
+
+def content_changed(scopes=ALL_SCOPES) -> None:
+    """Invalidate the cached pages that show these scopes."""
+    for scope in scopes:
+        try:
+            cache.incr(_key(scope))
+        except ValueError:
+            cache.add(_key(scope), time.time_ns(), timeout=None)
+
+
+def content_changed_on_commit(scopes=ALL_SCOPES) -> None:
     """Invalidate now and again once the transaction has committed.
 
     Now: later reads in the same transaction see the change. After commit: a page that another
     request rendered from the old rows in between, under the new version, is dropped as well.
+    Services call this after bulk updates, which send no model signals.
     """
-    content_changed()
-    transaction.on_commit(content_changed)
+    _signal_seen.set(True)
+    content_changed(scopes)
+    transaction.on_commit(functools.partial(content_changed, scopes))
+
+
+def scopes_of(model) -> tuple:
+    label = model._meta.label_lower
+    if label in SCOPES_OF_MODEL:
+        return SCOPES_OF_MODEL[label]
+    return SCOPES_OF_APP.get(model._meta.app_label, ALL_SCOPES)
 
 
 def _model_changed(sender, **kwargs):
-    if sender._meta.label_lower not in IGNORED_MODELS:
-        content_changed_on_commit()
+    if sender._meta.label_lower in IGNORED_MODELS:
+        return
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # a log-in changes no page
+    content_changed_on_commit(scopes_of(sender))
 
 
 def connect_signals() -> None:
@@ -72,11 +103,8 @@ def connect_signals() -> None:
 
 
 class ContentChangeMiddleware:
-    """Any request that may write (not GET/HEAD/OPTIONS) moves the content version on.
-
-    Bulk updates (`QuerySet.update`) send no signals; in the portal they happen inside such
-    requests, in Celery tasks (which call `content_changed`) or in management commands.
-    """
+    """A request that may write (not GET/HEAD/OPTIONS) but was seen by no model signal moves
+    every scope on: it may have written through a bulk update nobody announced."""
 
     SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -84,9 +112,13 @@ class ContentChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.method not in self.SAFE_METHODS:
-            content_changed()
+        token = _signal_seen.set(False)
+        try:
+            response = self.get_response(request)
+            if request.method not in self.SAFE_METHODS and not _signal_seen.get():
+                content_changed()
+        finally:
+            _signal_seen.reset(token)
         return response
 
 
@@ -97,7 +129,7 @@ def _has_pending_messages(request) -> bool:
     return bool(session is not None and session.get("_messages"))
 
 
-def _cache_key(request) -> str | None:
+def _cache_key(request, scopes) -> str | None:
     csrf_secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     if settings.CSRF_USE_SESSIONS:
         csrf_secret = request.session.get(CSRF_SESSION_KEY)
@@ -105,7 +137,7 @@ def _cache_key(request) -> str | None:
         # The page would hand out a new CSRF secret (cookie) that the next request lacks.
         return None
     parts = [
-        str(content_version()),
+        *(str(version) for version in content_versions(scopes)),
         str(request.user.pk),
         hashlib.sha256(csrf_secret.encode()).hexdigest()[:24],
         translation.get_language() or "",
@@ -115,35 +147,41 @@ def _cache_key(request) -> str | None:
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def cached_for_viewer(view):
-    """Serve the decorated GET view from the per-viewer page cache when possible."""
+def cached_for_viewer(*scopes):
+    """Serve the decorated GET view from the per-viewer page cache when possible.
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if (
-            not seconds
-            or request.method != "GET"
-            or not request.user.is_authenticated
-            or _has_pending_messages(request)
-        ):
-            return view(request, *args, **kwargs)
-        key = _cache_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        stored = cache.get(key)
-        if stored is not None:
-            content_type, content = stored
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not _has_pending_messages(request)
-            and not getattr(request, "_messages", None)
-        ):
-            cache.set(key, (response["Content-Type"], response.content), seconds)
-        return response
+    `scopes`: what the page shows besides members (MEETINGS, PRACTICES).
+    """
+    page_scopes = tuple(dict.fromkeys((MEMBERS, *scopes)))
 
-    return wrapped
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            seconds = settings.PAGE_CACHE_SECONDS
+            if (
+                not seconds
+                or request.method != "GET"
+                or not request.user.is_authenticated
+                or _has_pending_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = _cache_key(request, page_scopes)
+            if key is None:
+                return view(request, *args, **kwargs)
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, content = stored
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not getattr(request, "_messages", None)
+            ):
+                cache.set(key, (response["Content-Type"], response.content), seconds)
+            return response
+
+        return wrapped
+
+    return decorator

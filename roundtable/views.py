@@ -10,12 +10,12 @@ from meetings.selectors import meetings_upcoming_for_user
 from members import permissions
 from practices.selectors import practices_newest_for_user
 from roundtable.models import LegalPage
-from roundtable.page_cache import cached_for_viewer
+from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
 from roundtable.selectors import legal_page_get
 
 
 @require_GET
-@cached_for_viewer
+@cached_for_viewer(MEETINGS, PRACTICES)
 def home(request):
     context = {}
     if permissions.is_member(request.user):

@@ -162,16 +162,43 @@ def test_turned_off_with_zero_seconds(settings, client_for, staff_user, meeting)
 
 
 def test_a_flushed_cache_never_reuses_an_earlier_version(django_capture_on_commit_callbacks):
-    before = page_cache.content_version()
+    (before,) = page_cache.content_versions((page_cache.MEETINGS,))
     with django_capture_on_commit_callbacks(execute=True):
-        page_cache.content_changed_on_commit()
-    after_change = page_cache.content_version()
-    assert after_change > before
+        page_cache.content_changed_on_commit((page_cache.MEETINGS,))
+    (after_change,) = page_cache.content_versions((page_cache.MEETINGS,))
+    assert after_change == before + 2  # now and after commit
 
     from django.core.cache import cache
 
     cache.clear()
-    assert page_cache.content_version() > after_change
+    assert page_cache.content_versions((page_cache.MEETINGS,))[0] > after_change
+
+
+def test_a_change_drops_only_the_pages_that_show_it(client_for, staff_user, meeting):
+    practice = factories.PracticeFactory(title="Willkommenstasche")
+    client = client_for(staff_user)
+    meetings_url, practices_url = reverse("meetings:list"), reverse("practices:list")
+    for url in (meetings_url, practices_url, meetings_url, practices_url):
+        _get(client, url)
+
+    practice.title = "Neubürgerfrühstück"
+    practice.save()
+
+    assert "Neubürgerfrühstück" in _get(client, practices_url).content.decode()
+    _, meeting_list_queries = _queries_for(client, meetings_url)
+    assert meeting_list_queries <= 2  # still the cached page
+
+
+def test_a_log_in_elsewhere_keeps_the_pages(client_for, staff_user, meeting):
+    client = client_for(staff_user)
+    url = reverse("meetings:list")
+    _get(client, url)
+    _get(client, url)
+
+    client_for(staff_user)  # the same person logs in on another device
+
+    _, queries = _queries_for(client, url)
+    assert queries <= 2
 
 
 def test_role_changes_apply_on_the_next_request(client_for, staff_user, meeting):
