@@ -104,7 +104,7 @@ def practice_export(request):
     return response
 
 
-def _render_detail(request, practice, *, adoption_form=None, status=200):
+def _render_detail(request, practice, *, adoption_form=None, review_form=None, status=200):
     user = request.user
     own_adoption = None
     municipality = member_permissions.current_municipality(user)
@@ -130,7 +130,7 @@ def _render_detail(request, practice, *, adoption_form=None, status=200):
             "show_meetings": permissions.can_see_meetings(user),
             "show_history": is_reviewer or permissions.is_own_practice(user, practice),
             "adoption_form": adoption_form or AdoptionForm(),
-            "review_form": ReviewForm(initial={"is_public": practice.is_public}),
+            "review_form": review_form or ReviewForm(initial={"is_public": practice.is_public}),
         },
         status=status,
     )
@@ -214,10 +214,8 @@ def practice_review(request, slug):
     practice = _get_visible(request, slug, for_change=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("practices:detail", slug=practice.slug)
+        # Shown again with the errors next to the fields and the comment as typed.
+        return _render_detail(request, practice, review_form=form, status=400)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     if action == "publish":
         services.practice_publish(

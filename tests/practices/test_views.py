@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -231,9 +232,19 @@ def test_request_changes_needs_a_comment(role_users, client_for, municipality):
     practice = make_practice(municipality, status="submitted", published_at=None)
     staff = client_for(role_users["staff"])
 
-    staff.post(reverse("practices:review", args=[practice.slug]), {"action": "request_changes"})
+    response = staff.post(
+        reverse("practices:review", args=[practice.slug]),
+        {"action": "request_changes", "comment": "   ", "is_public": "on"},
+    )
     practice.refresh_from_db()
     assert practice.status == Practice.Status.SUBMITTED
+    # The decision comes back with the error at the comment field and nothing lost.
+    assert response.status_code == 400
+    form = response.context["review_form"]
+    assert form.errors["comment"] == ["Bitte geben Sie an, was geändert werden soll."]
+    assert form["action"].value() == "request_changes"
+    assert form["is_public"].value() is True
+    assert re.search(r'value="request_changes"[^>]*checked', response.content.decode())
 
     staff.post(
         reverse("practices:review", args=[practice.slug]),
