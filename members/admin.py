@@ -34,6 +34,15 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    # Deleting in the admin does what "delete my account" does: the person's representative
+    # rows are anonymised rather than left with their name and contact data.
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_delete(user=user)
+
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):

@@ -218,3 +218,30 @@ def test_deleted_account_no_longer_listed_as_current_contact(
     )
 
     assert page.context["page"].contacts == []
+
+
+@pytest.mark.parametrize("how", ["delete view", "list action"])
+def test_deleting_a_user_in_the_admin_anonymises_their_representative_rows(
+    how, representative_user, admin_user, client_for
+):
+    own = Representative.objects.get(user=representative_user)
+    admin = client_for(admin_user)
+    if how == "delete view":
+        response = admin.post(
+            reverse("admin:members_user_delete", args=[representative_user.pk]), {"post": "yes"}
+        )
+    else:
+        response = admin.post(
+            reverse("admin:members_user_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [representative_user.pk],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=representative_user.pk).exists()
+    own.refresh_from_db()
+    assert own.user is None and own.anonymised_at is not None
+    assert own.email == "" and own.first_name == "" and own.last_name == ""
