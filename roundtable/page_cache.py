@@ -43,6 +43,8 @@ SCOPES_OF_APP = {"meetings": (MEETINGS,), "practices": (PRACTICES,)}
 IGNORED_MODELS = {"sessions.session", "notifications.outgoingmessage", "admin.logentry"}
 
 _signal_seen = contextvars.ContextVar("page_cache_signal_seen", default=False)
+# The versions read during the current request: role checks and the page key need them.
+_versions_read = contextvars.ContextVar("page_cache_versions_read", default=None)
 
 
 def _key(scope: str) -> str:
@@ -50,19 +52,28 @@ def _key(scope: str) -> str:
 
 
 def content_versions(scopes=ALL_SCOPES) -> tuple:
-    keys = [_key(scope) for scope in scopes]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # A fresh or flushed cache starts from the clock, so keys of an earlier life
-            # never come back into use.
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key)
-    return tuple(found[key] for key in keys)
+    read = _versions_read.get()
+    if read is None or not all(scope in read for scope in scopes):
+        keys = [_key(scope) for scope in ALL_SCOPES]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                # A fresh or flushed cache starts from the clock, so keys of an earlier life
+                # never come back into use.
+                cache.add(key, time.time_ns(), timeout=None)
+                found[key] = cache.get(key)
+        fresh = {scope: found[_key(scope)] for scope in ALL_SCOPES}
+        if read is not None:
+            read.update(fresh)
+        read = fresh
+    return tuple(read[scope] for scope in scopes)
 
 
 def content_changed(scopes=ALL_SCOPES) -> None:
     """Invalidate the cached pages that show these scopes."""
+    read = _versions_read.get()
+    if read is not None:
+        read.clear()
     for scope in scopes:
         try:
             cache.incr(_key(scope))
@@ -112,13 +123,15 @@ class ContentChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _signal_seen.set(False)
+        signal_token = _signal_seen.set(False)
+        versions_token = _versions_read.set({})
         try:
             response = self.get_response(request)
             if request.method not in self.SAFE_METHODS and not _signal_seen.get():
                 content_changed()
         finally:
-            _signal_seen.reset(token)
+            _signal_seen.reset(signal_token)
+            _versions_read.reset(versions_token)
         return response
 
 

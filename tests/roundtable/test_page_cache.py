@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.http import HttpResponse
 from django.middleware.csrf import _does_token_match
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -224,3 +225,17 @@ def test_an_ended_term_of_office_applies_on_the_next_request(client_for, represe
     representative.save()
 
     assert client.get(url).status_code == 403
+
+
+def test_versions_read_in_a_request_follow_its_own_writes(rf):
+    seen = []
+
+    def view(request):
+        seen.append(page_cache.content_versions((page_cache.PRACTICES,)))
+        page_cache.content_changed((page_cache.PRACTICES,))
+        seen.append(page_cache.content_versions((page_cache.PRACTICES,)))
+        return HttpResponse("ok")
+
+    page_cache.ContentChangeMiddleware(view)(rf.get("/"))
+
+    assert seen[1][0] == seen[0][0] + 1
