@@ -195,8 +195,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
-# Rendered pages per viewer in the shared cache (roundtable/page_cache.py); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Rendered pages per viewer in the shared cache (roundtable/page_cache.py); 0 turns it off,
+# as in development, where edited templates should show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
 # Redis: Celery's broker and Django's shared cache. Without REDIS_URL, Celery uses a
 # broker on the local file system and the cache lives in files under var/.

@@ -239,3 +239,20 @@ def test_versions_read_in_a_request_follow_its_own_writes(rf):
     page_cache.ContentChangeMiddleware(view)(rf.get("/"))
 
     assert seen[1][0] == seen[0][0] + 1
+
+
+def test_a_library_change_announced_by_the_practices_drops_library_pages(
+    client_for, staff_user, django_capture_on_commit_callbacks
+):
+    from practices.cache import library_changed
+
+    client = client_for(staff_user)
+    url = reverse("practices:list")
+    _get(client, url)
+    _get(client, url)
+    assert _queries_for(client, url)[1] <= 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        library_changed()  # e.g. after `practices_reindex`
+
+    assert _queries_for(client, url)[1] > 2
