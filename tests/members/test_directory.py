@@ -87,7 +87,7 @@ def test_directory_query_count_is_constant(count, representative_user, client_fo
     assert len(response.context["page"].object_list) == count + 1
     # The same number at 1 and at 50 members (one of them counts for the pagination):
     # nothing is loaded per municipality.
-    assert len(queries) == 7
+    assert len(queries) == 6
 
 
 @pytest.mark.parametrize(("role", "status"), ROLE_STATUS)
