@@ -5,6 +5,7 @@ table and writes bench/results.json. Targets (goals, not assertions): at most 15
 page, at least 25 % of the bare view's throughput, search p95 under 100 ms.
 """
 
+import http.client
 import json
 import os
 import platform
@@ -174,6 +175,15 @@ def stop(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def answer_status(port, path, cookie):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def wrk(url, cookie=None, seconds=None):
     wrk_binary = shutil.which("wrk")
     if wrk_binary is None:
@@ -207,6 +217,10 @@ def measure_throughput(context, page_results):
                 bare_rates.append(bare)
                 wait_until_answering(port)
                 cookie = context.cookie_for(result["role"])
+                # wrk counts redirects as answers: make sure the page itself is served.
+                status = answer_status(port, result["url"], cookie)
+                if status != 200:
+                    raise RuntimeError(f"{result['name']} answered {status}, not 200")
                 # Every worker renders the page once before it is measured (template caches).
                 wrk(base + result["url"], cookie=cookie, seconds=1)
                 rate, errors = wrk(base + result["url"], cookie=cookie)
