@@ -32,6 +32,15 @@ def _queries_for(client, url):
     return response, len(queries)
 
 
+def _client_with_cached_page(client_for, user, url):
+    """A logged-in client whose page is cached: the first request hands out the CSRF cookie,
+    the second is stored."""
+    client = client_for(user)
+    _get(client, url)
+    _get(client, url)
+    return client
+
+
 @pytest.fixture
 def meeting():
     return factories.MeetingFactory(title="Willkommenstasche in Werdohl")
@@ -52,10 +61,8 @@ def test_second_request_is_served_without_rendering_again(client_for, staff_user
 
 
 def test_model_change_shows_on_the_next_request(client_for, staff_user, meeting):
-    client = client_for(staff_user)
     url = reverse("meetings:list")
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, staff_user, url)
 
     meeting.title = "Neubürgerempfang in Olpe"
     meeting.save()
@@ -68,10 +75,8 @@ def test_model_change_shows_on_the_next_request(client_for, staff_user, meeting)
 def test_any_post_request_invalidates_pages_also_after_bulk_updates(
     client_for, staff_user, meeting
 ):
-    client = client_for(staff_user)
     url = reverse("meetings:list")
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, staff_user, url)
 
     # A bulk update sends no signals: the cached page stays as it was ...
     Meeting.objects.filter(pk=meeting.pk).update(title="Neubürgerempfang in Olpe")
@@ -191,10 +196,8 @@ def test_a_change_drops_only_the_pages_that_show_it(client_for, staff_user, meet
 
 
 def test_a_log_in_elsewhere_keeps_the_pages(client_for, staff_user, meeting):
-    client = client_for(staff_user)
     url = reverse("meetings:list")
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, staff_user, url)
 
     client_for(staff_user)  # the same person logs in on another device
 
@@ -203,10 +206,8 @@ def test_a_log_in_elsewhere_keeps_the_pages(client_for, staff_user, meeting):
 
 
 def test_role_changes_apply_on_the_next_request(client_for, staff_user, meeting):
-    client = client_for(staff_user)
     url = reverse("meetings:responses", args=[meeting.pk])
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, staff_user, url)
 
     staff_user.groups.remove(Group.objects.get(name=permissions.STAFF_GROUP_NAME))
 
@@ -214,10 +215,8 @@ def test_role_changes_apply_on_the_next_request(client_for, staff_user, meeting)
 
 
 def test_an_ended_term_of_office_applies_on_the_next_request(client_for, representative_user):
-    client = client_for(representative_user)
     url = reverse("meetings:list")
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, representative_user, url)
 
     representative = representative_user.representatives.get()
     representative.starts_on = representative.starts_on.replace(year=2000)
@@ -246,10 +245,8 @@ def test_a_library_change_announced_by_the_practices_drops_library_pages(
 ):
     from practices.cache import library_changed
 
-    client = client_for(staff_user)
     url = reverse("practices:list")
-    _get(client, url)
-    _get(client, url)
+    client = _client_with_cached_page(client_for, staff_user, url)
     assert _queries_for(client, url)[1] <= 2
 
     with django_capture_on_commit_callbacks(execute=True):
