@@ -115,29 +115,45 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
     return Facet(name=name, label=label, options=options, selected=selected)
 
 
-def practice_facets(*, queryset: QuerySet, selected: dict[str, str]) -> list[Facet]:
-    """Counts per filter value within the current result (one query per filter)."""
-    ids = queryset.order_by().values("pk")
-    municipality_links = Practice.municipalities.through.objects.filter(practice_id__in=ids)
+def practice_facets(
+    *, queryset: QuerySet, selected: dict[str, str], queryset_without=None
+) -> list[Facet]:
+    """Counts per filter value, one query per filter.
+
+    A filter that is set counts its values as if it were not (`queryset_without(name)`: the
+    result with every other filter and the search text), so its list still offers the
+    alternatives with the number each would give; the other filters count within the result.
+    """
+
+    def ids(name):
+        if name in selected and queryset_without is not None:
+            return queryset_without(name).order_by().values("pk")
+        return queryset.order_by().values("pk")
+
+    def municipality_links(name):
+        return Practice.municipalities.through.objects.filter(practice_id__in=ids(name))
+
     topic_rows = (
-        Practice.topics.through.objects.filter(practice_id__in=ids)
+        Practice.topics.through.objects.filter(practice_id__in=ids("thema"))
         .values("topic__slug", "topic__name")
         .annotate(count=Count("practice_id", distinct=True))
         .order_by("topic__name")
     )
     district_rows = (
-        municipality_links.filter(municipality__district__isnull=False)
+        municipality_links("kreis")
+        .filter(municipality__district__isnull=False)
         .values("municipality__district__ags_prefix", "municipality__district__name")
         .annotate(count=Count("practice_id", distinct=True))
         .order_by("municipality__district__name")
     )
     municipality_rows = (
-        municipality_links.values("municipality__slug", "municipality__name")
+        municipality_links("kommune")
+        .values("municipality__slug", "municipality__name")
         .annotate(count=Count("practice_id", distinct=True))
         .order_by("municipality__name")
     )
     network_rows = (
-        Practice.objects.filter(pk__in=ids, network__isnull=False)
+        Practice.objects.filter(pk__in=ids("netzwerk"), network__isnull=False)
         .values("network__slug", "network__name")
         .annotate(count=Count("id"))
         .order_by("network__name")
@@ -155,20 +171,21 @@ def practice_facets(*, queryset: QuerySet, selected: dict[str, str]) -> list[Fac
         output_field=CharField(),
     )
     band_counts = dict(
-        municipality_links.annotate(band=band_case)
+        municipality_links("einwohner")
+        .annotate(band=band_case)
         .values("band")
         .annotate(count=Count("practice_id", distinct=True))
         .values_list("band", "count")
     )
     year_rows = (
-        Practice.objects.filter(pk__in=ids, started_on__isnull=False)
+        Practice.objects.filter(pk__in=ids("beginn"), started_on__isnull=False)
         .annotate(year=ExtractYear("started_on"))
         .values("year")
         .annotate(count=Count("id"))
         .order_by("-year")
     )
     presented_counts = dict(
-        Practice.objects.filter(pk__in=ids)
+        Practice.objects.filter(pk__in=ids("vorgestellt"))
         .annotate(presented=presented_subquery())
         .values("presented")
         .annotate(count=Count("id"))
@@ -271,23 +288,30 @@ def _search_key_parts(*, user, query, selected, sort="") -> list[str]:
     ]
 
 
-def _cached_facets(*, queryset, selected, query, user) -> list[Facet]:
+def _cached_facets(*, queryset, selected, query, user, queryset_without) -> list[Facet]:
     """Filter counts are the costly part of a broad search; they are cached per library
     version (see practices.cache), so a committed change is never hidden."""
     key = _cache_key("facets", *_search_key_parts(user=user, query=query, selected=selected))
     facets = cache.get(key)
     if facets is None:
-        facets = practice_facets(queryset=queryset, selected=selected)
+        facets = practice_facets(
+            queryset=queryset, selected=selected, queryset_without=queryset_without
+        )
         cache.set(key, facets, FACETS_TIMEOUT)
     return facets
 
 
-def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
-    """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
+def _filtered(*, user, params, query) -> tuple[PracticeFilter, QuerySet, bool]:
     filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    query = (params.get("q") or "").strip()[:200]
     queryset, approximate = search.apply_search(queryset, query)
+    return filterset, queryset, approximate
+
+
+def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
+    """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
+    query = (params.get("q") or "").strip()[:200]
+    filterset, queryset, approximate = _filtered(user=user, params=params, query=query)
     sort = params.get("sortierung") or ""
     if sort not in dict(SORTS):
         sort = "relevanz" if query else "neueste"
@@ -296,8 +320,20 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
         for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]
         if params.get(name)
     }
+
+    def queryset_without(name):
+        others = params.copy()
+        others.pop(name, None)
+        return _filtered(user=user, params=others, query=query)[1]
+
     facets = (
-        _cached_facets(queryset=queryset, selected=active, query=query, user=user)
+        _cached_facets(
+            queryset=queryset,
+            selected=active,
+            query=query,
+            user=user,
+            queryset_without=queryset_without,
+        )
         if with_facets
         else []
     )

@@ -342,6 +342,22 @@ def test_filters_combine_and_show_counts(role_users, client_for):
 
     both = result(thema="wohnen", einwohner="ab-50000")
     assert [p.title for p in both.queryset] == ["B"]
+    # A filter that is set offers its other values, counted as if it were not set ...
+    both_facets = {facet.name: facet for facet in both.facets}
+    assert {o.value: o.count for o in both_facets["einwohner"].options} == {
+        "bis-10000": 1,
+        "ab-50000": 1,
+    }
+    assert [o.value for o in both_facets["einwohner"].options if o.selected] == ["ab-50000"]
+    assert {o.value: o.count for o in both_facets["thema"].options} == {"wohnen": 1}
+    # ... while the filters not set count within the result.
+    assert {o.value: o.count for o in both_facets["kommune"].options} == {"grossstadt": 1}
+    town_only = {facet.name: facet for facet in result(kommune="kleinstadt").facets}
+    assert {o.value: o.count for o in town_only["kommune"].options} == {
+        "kleinstadt": 1,
+        "grossstadt": 2,
+    }
+    assert {o.value: o.count for o in town_only["thema"].options} == {"wohnen": 1}
     topic_only = result(thema="wohnen")
     assert sorted(p.title for p in topic_only.queryset) == ["A", "B"]
     facets = {facet.name: facet for facet in topic_only.facets}
