@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Document, Invitation, Meeting, Minutes
@@ -413,3 +416,21 @@ def test_query_count_of_the_response_overview_stays_constant(client_for, staff_u
     large = _count_queries(client, reverse("meetings:responses", args=[large_meeting.pk]))
 
     assert small == large
+
+
+def test_list_pages_upcoming_and_past_meetings_separately(client_for, staff_user):
+    from meetings.selectors import MEETINGS_PER_PAGE
+
+    now = timezone.now()
+    for days in range(1, MEETINGS_PER_PAGE + 2):
+        MeetingFactory(starts_at=now + timedelta(days=days))
+        MeetingFactory(
+            starts_at=now - timedelta(days=days), ends_at=now - timedelta(days=days, hours=-2)
+        )
+
+    page = client_for(staff_user).get(reverse("meetings:list"), {"seite": 2}).content.decode()
+
+    # Each list's links turn its own page and keep the other list's page.
+    assert 'href="?seite=2&amp;kommende=2" rel="next"' in page
+    assert 'href="?kommende=1&amp;seite=1" rel="prev"' in page
+    assert 'aria-label="Seiten der kommenden Treffen"' in page
