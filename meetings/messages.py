@@ -198,34 +198,39 @@ def update_messages_queue(*, meeting: Meeting, changed_fields) -> int:
     if meeting.status != Meeting.Status.SCHEDULED:
         return 0
     changes = [CHANGE_TEXTS[field] for field in relevant]
-    queued = 0
-    with transaction.atomic():
-        for invitation in _invitations(meeting.pk, exclude_declined=True):
-            invitation.meeting = meeting
-            message = _queue_for_invitation(
-                invitation=invitation,
-                kind=Kind.UPDATE,
-                key=f"update:{invitation.pk}:{meeting.sequence}",
-                context={"changes": changes},
-                calendar_method="REQUEST",
-            )
-            queued += message is not None
-    return queued
+    return _queue_for_calendar_holders(
+        meeting=meeting,
+        kind=Kind.UPDATE,
+        key=lambda invitation: f"update:{invitation.pk}:{meeting.sequence}",
+        context={"changes": changes},
+        calendar_method="REQUEST",
+    )
 
 
 def cancellation_messages_queue(*, meeting: Meeting) -> int:
     """A CANCEL for every calendar that holds the meeting (everybody who has not declined)."""
     meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    return _queue_for_calendar_holders(
+        meeting=meeting,
+        kind=Kind.CANCELLATION,
+        key=lambda invitation: f"cancellation:{invitation.pk}",
+        context={},
+        calendar_method="CANCEL",
+    )
+
+
+def _queue_for_calendar_holders(*, meeting, kind, key, context, calendar_method) -> int:
+    """One message per invitation whose calendar holds the meeting (all but the declined)."""
     queued = 0
     with transaction.atomic():
         for invitation in _invitations(meeting.pk, exclude_declined=True):
-            invitation.meeting = meeting
+            invitation.meeting = meeting  # one instance: organiser and series loaded once
             message = _queue_for_invitation(
                 invitation=invitation,
-                kind=Kind.CANCELLATION,
-                key=f"cancellation:{invitation.pk}",
-                context={},
-                calendar_method="CANCEL",
+                kind=kind,
+                key=key(invitation),
+                context=context,
+                calendar_method=calendar_method,
             )
             queued += message is not None
     return queued
