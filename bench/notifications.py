@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from bench.run import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,12 +43,6 @@ class _CountingHandler:
         return "250 2.0.0 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait(condition, *, timeout: float, what: str, interval: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -57,7 +52,8 @@ def _wait(condition, *, timeout: float, what: str, interval: float = 0.05):
     raise RuntimeError(f"Timed out after {timeout}s waiting for {what}")
 
 
-def _start_worker(*, env: dict, log_path: Path) -> subprocess.Popen:
+def start_worker(*, env: dict, log_path: Path, concurrency: int = 1) -> subprocess.Popen:
+    """A Celery worker in its own process group; returns once it is ready."""
     log = open(log_path, "ab")  # noqa: SIM115 - the worker process owns it until it exits
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, no outside input
         [
@@ -67,12 +63,12 @@ def _start_worker(*, env: dict, log_path: Path) -> subprocess.Popen:
             "-A",
             "roundtable",
             "worker",
-            "--concurrency=1",
+            f"--concurrency={concurrency}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=INFO",  # the " ready." line is logged at INFO
-            f"--hostname=bench-mail-{os.getpid()}@localhost",
+            f"--hostname=bench-{os.getpid()}@localhost",
         ],
         cwd=ROOT,
         env=env,
@@ -90,12 +86,12 @@ def _start_worker(*, env: dict, log_path: Path) -> subprocess.Popen:
     try:
         _wait(ready, timeout=60, what=f"the Celery worker (log: {log_path})")
     except BaseException:
-        _stop_worker(process)
+        stop_worker(process)
         raise
     return process
 
 
-def _stop_worker(process: subprocess.Popen) -> None:
+def stop_worker(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -154,7 +150,7 @@ def invitations_to_1000(
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = _CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     env = dict(os.environ)
     env.update(
@@ -180,7 +176,7 @@ def invitations_to_1000(
             },
         )
         with tempfile.TemporaryDirectory() as directory:
-            worker = _start_worker(env=env, log_path=Path(directory) / "worker.log")
+            worker = start_worker(env=env, log_path=Path(directory) / "worker.log")
             started = time.perf_counter()
             meeting_services.invitations_send(meeting=meeting, representatives=recipients)
             queued_after = time.perf_counter() - started
@@ -191,7 +187,7 @@ def invitations_to_1000(
             except RuntimeError as error:
                 raise RuntimeError(f"{error}; worker log: {log_path.read_text()[-3000:]}") from None
             outbox_seconds = time.perf_counter() - started
-            _stop_worker(worker)
+            stop_worker(worker)
             worker = None
         # The same rendered messages, sent with bare smtplib over one connection.
         payloads = [
@@ -220,7 +216,7 @@ def invitations_to_1000(
         }
     finally:
         if worker is not None:
-            _stop_worker(worker)
+            stop_worker(worker)
         controller.stop()
         if meeting is not None:
             OutgoingMessage.objects.filter(meeting=meeting).delete()

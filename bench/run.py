@@ -235,31 +235,18 @@ def measure_throughput(context, page_results):
 
 def run_load_test(context):
     from bench import load
+    from bench.notifications import start_worker, stop_worker
 
     port = free_port()
     server = start_gunicorn(port)
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "roundtable",
-            "worker",
-            "--concurrency=2",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    worker = start_worker(
+        env=os.environ.copy(), log_path=ROOT / "var" / "bench-worker.log", concurrency=2
     )
     try:
         return load.run(context, f"http://127.0.0.1:{port}", LOAD_USERS, LOAD_SECONDS)
     finally:
         stop(server)
-        stop(worker)
+        stop_worker(worker)
 
 
 def print_table(results):
