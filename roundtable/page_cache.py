@@ -42,7 +42,8 @@ SCOPES_OF_APP = {"meetings": (MEETINGS,), "practices": (PRACTICES,)}
 # Rows no page shows; their frequent writes must not empty the cache.
 IGNORED_MODELS = {"sessions.session", "notifications.outgoingmessage", "admin.logentry"}
 
-_signal_seen = contextvars.ContextVar("page_cache_signal_seen", default=False)
+# Whether the current request announced a write (model signal or a service call).
+_write_announced = contextvars.ContextVar("page_cache_write_announced", default=False)
 # The versions read during the current request: role checks and the page key need them.
 _versions_read = contextvars.ContextVar("page_cache_versions_read", default=None)
 
@@ -88,7 +89,7 @@ def content_changed_on_commit(scopes=ALL_SCOPES) -> None:
     request rendered from the old rows in between, under the new version, is dropped as well.
     Services call this after bulk updates, which send no model signals.
     """
-    _signal_seen.set(True)
+    _write_announced.set(True)
     content_changed(scopes)
     transaction.on_commit(functools.partial(content_changed, scopes))
 
@@ -109,8 +110,9 @@ def _model_changed(sender, **kwargs):
 
 
 def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_model_changed, dispatch_uid=f"page_cache_{id(signal)}")
+    post_save.connect(_model_changed, dispatch_uid="page_cache_post_save")
+    post_delete.connect(_model_changed, dispatch_uid="page_cache_post_delete")
+    m2m_changed.connect(_model_changed, dispatch_uid="page_cache_m2m_changed")
 
 
 class ContentChangeMiddleware:
@@ -123,14 +125,14 @@ class ContentChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        signal_token = _signal_seen.set(False)
+        announced_token = _write_announced.set(False)
         versions_token = _versions_read.set({})
         try:
             response = self.get_response(request)
-            if request.method not in self.SAFE_METHODS and not _signal_seen.get():
+            if request.method not in self.SAFE_METHODS and not _write_announced.get():
                 content_changed()
         finally:
-            _signal_seen.reset(signal_token)
+            _write_announced.reset(announced_token)
             _versions_read.reset(versions_token)
         return response
 
