@@ -61,6 +61,7 @@ class MeetingForm(forms.ModelForm):
             "ends_at",
             "venue",
             "online_url",
+            "is_public",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
