@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "meetings",
     "practices",
     "roundtable.notifications",
+    "oparl",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Rendered pages per viewer in the shared cache (roundtable/page_cache.py); 0 turns it off,
 # as in development, where edited templates should show at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+
+# The read-only OParl 1.1 interface under /oparl/v1.1/ (oparl/); off answers 404 everywhere.
+OPARL_ENABLED = env.bool("OPARL_ENABLED", default=True)
+# The licence of the public record, announced in the OParl System and Body.
+OPARL_LICENSE = env.str("OPARL_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 
 # Redis: Celery's broker and Django's shared cache. Without REDIS_URL, Celery uses a
 # broker on the local file system and the cache lives in files under var/.
