@@ -66,7 +66,7 @@ def _date_time(name: str, raw: str) -> datetime:
                 "e.g. 2026-01-01T00:00:00+01:00."
             )
             % {"name": name},
-            f"{name}={raw!r}",
+            name,
         )
     return value
 
@@ -76,14 +76,14 @@ def list_params(query, *, kinds: tuple[str, ...] = ()) -> ListParams:
     omit_internal = query.get("omit_internal", "false").strip().lower()
     if omit_internal not in {"true", "false"}:
         raise OParlError(
-            400, _("The parameter omit_internal must be true or false."), repr(omit_internal)
+            400, _("The parameter omit_internal must be true or false."), "omit_internal"
         )
     limit = DEFAULT_LIMIT
     if "limit" in query:
         raw = query["limit"].strip()
         if not raw.isdigit() or not 1 <= int(raw) <= 10**6:
             raise OParlError(
-                400, _("The parameter limit must be a whole number from 1 upwards."), repr(raw)
+                400, _("The parameter limit must be a whole number from 1 upwards."), "limit"
             )
         # The spec lets a server answer with fewer objects than asked for.
         limit = min(int(raw), MAX_LIMIT)
@@ -95,9 +95,7 @@ def list_params(query, *, kinds: tuple[str, ...] = ()) -> ListParams:
             or bool(cursor.group(1)) != bool(kinds)
             or (cursor.group(1) and cursor.group(1) not in kinds)
         ):
-            raise OParlError(
-                400, _("The parameter after is not a position in this list."), query["after"]
-            )
+            raise OParlError(400, _("The parameter after is not a position in this list."), "after")
         after_kind, after = cursor.group(1), int(cursor.group(2))
     return ListParams(
         window=Window(**values),

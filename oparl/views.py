@@ -47,9 +47,7 @@ def oparl_endpoint(view):
                 if not settings.OPARL_ENABLED:
                     raise _not_found("OPARL_ENABLED is off")
                 if request.method not in {"GET", "HEAD"}:
-                    raise OParlError(
-                        405, _("The open data interface can only be read."), request.method
-                    )
+                    raise OParlError(405, _("The open data interface can only be read."), "GET")
                 response = view(request, *args, **kwargs)
             except OParlError as error:
                 response = _error(error)
@@ -243,7 +241,7 @@ def body(request, pk):
 @oparl_endpoint
 def body_object_list(request, pk, name):
     if pk != s.BODY_ID or name not in LIST_SECTIONS:
-        raise _not_found(f"body {pk} list {name}")
+        raise _not_found("no such list")
     web = s.web_url(LIST_WEB[name]) if name in LIST_WEB else None
     return _list_response(
         request, LIST_SECTIONS[name], self_url=s.api_url("list", pk, name), web=web
@@ -260,7 +258,7 @@ def organization_meetings(request, kind, pk):
     ):
         extra = Q(series_id=pk)
     else:
-        raise _not_found(f"organization {kind} {pk}")
+        raise _not_found("no such organization")
     return _list_response(
         request,
         MEETING_SECTIONS,
@@ -288,10 +286,10 @@ def _file_context(obj) -> s.FileContext:
 def organization(request, kind, pk):
     if kind == "roundtable":
         if pk != s.ROUND_TABLE_ID:
-            raise _not_found(f"organization {kind} {pk}")
+            raise _not_found("no such organization")
         return _json(s.round_table())
     if kind not in s.ORGANIZATION_SERIALIZERS:
-        raise _not_found(f"organization {kind} {pk}")
+        raise _not_found("no such organization")
     return _json(s.ORGANIZATION_SERIALIZERS[kind](_found(f"organization.{kind}", pk)))
 
 
@@ -341,14 +339,14 @@ def legislative_term(request, pk):
 @oparl_endpoint
 def file(request, kind, pk):
     if kind not in s.FILE_SERIALIZERS:
-        raise _not_found(f"file {kind} {pk}")
+        raise _not_found("no such file")
     obj = _found(f"file.{kind}", pk)
     return _json(s.FILE_SERIALIZERS[kind](obj, context=_file_context(obj)))
 
 
 def _file_content(kind: str, pk: int, *, as_attachment: bool) -> HttpResponse:
     if kind not in s.FILE_SERIALIZERS:
-        raise _not_found(f"file {kind} {pk}")
+        raise _not_found("no such file")
     obj = _found(f"file.{kind}", pk)
     if isinstance(obj, Deleted):
         raise OParlError(410, _("This file has been removed from the public record."), kind)
@@ -385,4 +383,5 @@ def file_download(request, kind, pk):
 
 @oparl_endpoint
 def not_found(request, rest):
-    raise _not_found(rest)
+    # The address is not repeated: the answer never echoes what a client sent.
+    raise _not_found("no such address")
