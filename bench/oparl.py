@@ -16,18 +16,6 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 PAGE_SIZE = int(os.environ.get("BENCH_OPARL_LIMIT", "100"))
-BODY_LISTS = (
-    "organization",
-    "person",
-    "meeting",
-    "paper",
-    "agendaItem",
-    "consultation",
-    "file",
-    "locationList",
-    "legislativeTermList",
-    "membership",
-)
 
 
 def public_record_prepare():
@@ -56,6 +44,8 @@ def crawl(client=None):
     system = json.loads(client.get(reverse("oparl:system")).content)
     body = json.loads(client.get(_path(system["body"])).content)["data"][0]
     lists = {}
+    from oparl.serializers import BODY_LISTS
+
     for name in BODY_LISTS:
         objects = pages = 0
         started = time.perf_counter()

@@ -345,6 +345,17 @@ class Window:
     modified_since: datetime | None = None
     modified_until: datetime | None = None
 
+    def admits(self, created: datetime, modified: datetime) -> bool:
+        """For objects without a row: whether their times fall inside the filters."""
+        return all(
+            (
+                self.created_since is None or created >= self.created_since,
+                self.created_until is None or created <= self.created_until,
+                self.modified_since is None or modified >= self.modified_since,
+                self.modified_until is None or modified <= self.modified_until,
+            )
+        )
+
     def q(self, created: str, modified: str) -> Q:
         q = Q()
         if self.created_since:

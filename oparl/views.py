@@ -72,16 +72,9 @@ class Section:
 
 
 def _round_table_rows(after: int, window: selectors.Window) -> list:
+    # The round table has no row of its own; it stands first in the organisation list.
     launched = selectors.LAUNCHED
-    inside = all(
-        (
-            after < s.ROUND_TABLE_ID,
-            window.created_since is None or launched >= window.created_since,
-            window.created_until is None or launched <= window.created_until,
-            window.modified_since is None or launched >= window.modified_since,
-            window.modified_until is None or launched <= window.modified_until,
-        )
-    )
+    inside = after < s.ROUND_TABLE_ID and window.admits(launched, launched)
     return [Deleted(s.ROUND_TABLE_ID, launched, launched)] if inside else []
 
 
@@ -212,15 +205,7 @@ def system(request):
 def body_list(request):
     params = list_params(request.GET)
     launched = selectors.LAUNCHED
-    window = params.window
-    matches = params.after == 0 and all(
-        (
-            window.created_since is None or launched >= window.created_since,
-            window.created_until is None or launched <= window.created_until,
-            window.modified_since is None or launched >= window.modified_since,
-            window.modified_until is None or launched <= window.modified_until,
-        )
-    )
+    matches = params.after == 0 and params.window.admits(launched, launched)
     self_url = s.api_url("body_list")
     return _json(
         {
@@ -293,42 +278,26 @@ def organization(request, kind, pk):
     return _json(s.ORGANIZATION_SERIALIZERS[kind](_found(f"organization.{kind}", pk)))
 
 
-@oparl_endpoint
-def person(request, pk):
-    return _json(s.person(_found("person", pk)))
+def _object_view(source_key: str, serialize, *, with_files: bool = False):
+    """The view of one object type: the object, its tombstone, or a 404 error."""
+
+    @oparl_endpoint
+    def view(request, pk):
+        obj = _found(source_key, pk)
+        if with_files:
+            return _json(serialize(obj, context=_file_context(obj)))
+        return _json(serialize(obj))
+
+    return view
 
 
-@oparl_endpoint
-def membership(request, pk):
-    return _json(s.membership(_found("membership", pk)))
-
-
-@oparl_endpoint
-def meeting(request, pk):
-    obj = _found("meeting", pk)
-    return _json(s.meeting(obj, context=_file_context(obj)))
-
-
-@oparl_endpoint
-def agenda_item(request, pk):
-    obj = _found("agendaitem", pk)
-    return _json(s.agenda_item(obj, context=_file_context(obj)))
-
-
-@oparl_endpoint
-def consultation(request, pk):
-    return _json(s.consultation(_found("consultation", pk)))
-
-
-@oparl_endpoint
-def paper(request, pk):
-    obj = _found("paper", pk)
-    return _json(s.paper(obj, context=_file_context(obj)))
-
-
-@oparl_endpoint
-def location(request, pk):
-    return _json(s.location(_found("location", pk)))
+person = _object_view("person", s.person)
+membership = _object_view("membership", s.membership)
+meeting = _object_view("meeting", s.meeting, with_files=True)
+agenda_item = _object_view("agendaitem", s.agenda_item, with_files=True)
+consultation = _object_view("consultation", s.consultation)
+paper = _object_view("paper", s.paper, with_files=True)
+location = _object_view("location", s.location)
 
 
 @oparl_endpoint
@@ -336,18 +305,20 @@ def legislative_term(request, pk):
     raise _not_found(f"legislative term {pk}")
 
 
-@oparl_endpoint
-def file(request, kind, pk):
+def _file_found(kind: str, pk: int):
     if kind not in s.FILE_SERIALIZERS:
         raise _not_found("no such file")
-    obj = _found(f"file.{kind}", pk)
+    return _found(f"file.{kind}", pk)
+
+
+@oparl_endpoint
+def file(request, kind, pk):
+    obj = _file_found(kind, pk)
     return _json(s.FILE_SERIALIZERS[kind](obj, context=_file_context(obj)))
 
 
 def _file_content(kind: str, pk: int, *, as_attachment: bool) -> HttpResponse:
-    if kind not in s.FILE_SERIALIZERS:
-        raise _not_found("no such file")
-    obj = _found(f"file.{kind}", pk)
+    obj = _file_found(kind, pk)
     if isinstance(obj, Deleted):
         raise OParlError(410, _("This file has been removed from the public record."), kind)
     if kind == "minutes":

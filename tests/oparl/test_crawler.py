@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 # The properties that hold the address of an external list, per type (from the schemas).
 LISTS_OF_TYPE = {
     "System": {"body"},
+    # The schema's external lists of Body; the crawl follows only what the Body names.
     "Body": {
         "organization",
         "person",

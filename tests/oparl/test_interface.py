@@ -4,22 +4,12 @@ import json
 
 import pytest
 
+from oparl.views import LIST_SECTIONS
 from tests.oparl.conftest import api
 
 pytestmark = pytest.mark.django_db
 
-LISTS = [
-    "organization",
-    "person",
-    "meeting",
-    "paper",
-    "agendaitem",
-    "consultation",
-    "file",
-    "location",
-    "legislativeterm",
-    "membership",
-]
+LISTS = sorted(LIST_SECTIONS)
 
 
 def _error(response, status):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting, Minutes
+from oparl.views import LIST_SECTIONS
 from tests import factories
 from tests.meetings.factories import DocumentFactory, MinutesFactory
 from tests.oparl.conftest import OParlClient, api
@@ -16,18 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # The HTML key pages stay within 15 queries; the interface keeps to the same limit.
 QUERY_LIMIT = 15
-LISTS = [
-    "organization",
-    "person",
-    "meeting",
-    "paper",
-    "agendaitem",
-    "consultation",
-    "file",
-    "location",
-    "legislativeterm",
-    "membership",
-]
+LISTS = sorted(LIST_SECTIONS)
 
 
 # Organization and File lists read several tables one after the other (selectors.SOURCES).
