@@ -507,8 +507,8 @@ def agenda_item(obj, *, context, embedded: bool = False, omit_internal: bool = F
 def meeting(obj, *, context, omit_internal: bool = False) -> dict:
     if isinstance(obj, Deleted):
         return tombstone("Meeting", api_url("meeting", obj.pk), obj)
-    minutes = getattr(obj, "minutes", None) if _has_minutes(obj) else None
-    published_minutes = minutes if minutes and minutes.status == minutes.Status.PUBLISHED else None
+    minutes = _minutes_of(obj)
+    published_minutes = minutes if minutes and minutes.is_published else None
     participants = []
     if obj.ends_at <= timezone.now():
         participants = [api_url("person", i.representative_id) for i in obj.oparl_participants]
@@ -546,12 +546,12 @@ def meeting(obj, *, context, omit_internal: bool = False) -> dict:
     )
 
 
-def _has_minutes(meeting) -> bool:
+def _minutes_of(meeting):
+    """The meeting's minutes (loaded by select_related), or None."""
     try:
-        meeting.minutes  # noqa: B018 - loaded by select_related; absent rows raise
+        return meeting.minutes
     except Meeting.minutes.RelatedObjectDoesNotExist:
-        return False
-    return True
+        return None
 
 
 # Papers and consultations
