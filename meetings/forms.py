@@ -114,11 +114,8 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["presenters"].queryset = (
-            Representative.objects.filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .select_related("municipality")
+        self.fields["presenters"].queryset = Representative.objects.current().select_related(
+            "municipality"
         )
         self.fields["presenters"].required = False
         self.fields["presenting_municipality"].queryset = Municipality.objects.filter(
@@ -171,11 +168,8 @@ class AudienceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["representatives"].queryset = (
-            Representative.objects.filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .select_related("municipality")
+        self.fields["representatives"].queryset = Representative.objects.current().select_related(
+            "municipality"
         )
 
     def clean(self):
@@ -220,12 +214,9 @@ class SubstituteForm(forms.Form):
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         self.fields["substitute"].queryset = (
-            Representative.objects.filter(
-                municipality_id=invitation.on_behalf_of_id, starts_on__lte=today
-            )
-            .exclude(ends_on__lt=today)
+            Representative.objects.current()
+            .filter(municipality_id=invitation.on_behalf_of_id)
             .exclude(pk=invitation.representative_id)
             .select_related("municipality")
         )

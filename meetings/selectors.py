@@ -175,21 +175,6 @@ def action_items_from_previous_meeting(*, meeting: Meeting) -> list[ActionItem]:
     )
 
 
-def _main_contacts(municipality_ids) -> list[Representative]:
-    """The main contact of each municipality; the longest-serving current one as fallback."""
-    today = timezone.localdate()
-    current = (
-        Representative.objects.filter(municipality_id__in=municipality_ids, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .select_related("municipality")
-        .order_by("municipality_id", "-is_main_contact", "starts_on", "pk")
-    )
-    chosen = {}
-    for representative in current:
-        chosen.setdefault(representative.municipality_id, representative)
-    return list(chosen.values())
-
-
 def audience_resolve(
     *,
     all_active: bool = False,
@@ -218,7 +203,10 @@ def audience_resolve(
             .values_list("municipality_id", flat=True)
         )
     people = {
-        representative.pk: representative for representative in _main_contacts(municipality_ids)
+        representative.pk: representative
+        for representative in Representative.objects.select_related("municipality").main_contacts(
+            municipality_ids=municipality_ids
+        )
     }
     if representatives:
         for representative in Representative.objects.filter(pk__in=representatives).select_related(

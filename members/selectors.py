@@ -15,12 +15,7 @@ from members.models import (
 
 
 def _current_representatives():
-    today = timezone.localdate()
-    return (
-        Representative.objects.filter(starts_on__lte=today, anonymised_at__isnull=True)
-        .exclude(ends_on__lt=today)
-        .order_by("-is_main_contact", "last_name", "first_name")
-    )
+    return Representative.objects.current().order_by("-is_main_contact", "last_name", "first_name")
 
 
 def _current_memberships():

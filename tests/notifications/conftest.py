@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture
 def published(monkeypatch):
     """Records the send tasks published instead of talking to a broker."""
-    from roundtable.notifications.tasks import message_send
+    from notifications.tasks import message_send
 
     calls = []
 
