@@ -145,8 +145,8 @@ def invitations_to_1000(
     """Outbox delivery through one worker vs raw smtplib, same messages, same SMTP server."""
     from meetings import services as meeting_services
     from meetings.models import Meeting
-    from roundtable.notifications.models import OutgoingMessage
-    from roundtable.notifications.services import message_build_email
+    from notifications.models import OutgoingMessage
+    from notifications.services import message_build_email
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = _CountingHandler()
@@ -235,7 +235,7 @@ def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
     """
     from meetings import messages
     from meetings.models import Invitation, Meeting
-    from roundtable.notifications.models import OutgoingMessage
+    from notifications.models import OutgoingMessage
 
     result = {}
     now = timezone.now()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
+from meetings.services import MEETING_FIELDS
 from members.models import District, Municipality, Network, Representative
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -50,19 +51,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "series",
-            "number",
-            "title",
-            "description",
-            "host",
-            "format",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "is_public",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "venue": forms.Textarea(attrs={"rows": 3}),
@@ -115,11 +104,8 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["presenters"].queryset = (
-            Representative.objects.filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .select_related("municipality")
+        self.fields["presenters"].queryset = Representative.objects.current().select_related(
+            "municipality"
         )
         self.fields["presenters"].required = False
         self.fields["presenting_municipality"].queryset = Municipality.objects.filter(
@@ -172,11 +158,8 @@ class AudienceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["representatives"].queryset = (
-            Representative.objects.filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .select_related("municipality")
+        self.fields["representatives"].queryset = Representative.objects.current().select_related(
+            "municipality"
         )
 
     def clean(self):
@@ -221,12 +204,9 @@ class SubstituteForm(forms.Form):
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         self.fields["substitute"].queryset = (
-            Representative.objects.filter(
-                municipality_id=invitation.on_behalf_of_id, starts_on__lte=today
-            )
-            .exclude(ends_on__lt=today)
+            Representative.objects.current()
+            .filter(municipality_id=invitation.on_behalf_of_id)
             .exclude(pk=invitation.representative_id)
             .select_related("municipality")
         )

@@ -1,4 +1,4 @@
-"""Mail about meetings, recorded in the notification outbox (roundtable.notifications).
+"""Mail about meetings, recorded in the notification outbox (notifications).
 
 Writes: every function here queues messages with ``message_queue``, whose idempotency key
 makes each mail a business fact that exists once ("the invitation of invitation 12", "the
@@ -22,8 +22,8 @@ from meetings.models import ActionItem, Invitation, Meeting
 from meetings.selectors import agenda_with_times
 from meetings.tokens import response_url
 from members.models import Representative
-from roundtable.notifications.models import OutgoingMessage
-from roundtable.notifications.services import MessageAttachment, message_queue
+from notifications.models import OutgoingMessage
+from notifications.services import MessageAttachment, message_queue
 
 Kind = OutgoingMessage.Kind
 Response = Invitation.Response
@@ -236,22 +236,6 @@ def _queue_for_calendar_holders(*, meeting, kind, key, context, calendar_method)
     return queued
 
 
-def _main_contacts(municipality_ids) -> list[Representative]:
-    """The main contact of each municipality; the longest-serving current one as fallback."""
-    today = timezone.localdate()
-    current = (
-        Representative.objects.filter(municipality_id__in=municipality_ids, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .filter(anonymised_at__isnull=True)
-        .select_related("user")
-        .order_by("municipality_id", "-is_main_contact", "starts_on", "pk")
-    )
-    chosen = {}
-    for representative in current:
-        chosen.setdefault(representative.municipality_id, representative)
-    return list(chosen.values())
-
-
 def minutes_recipients(*, meeting: Meeting) -> list[tuple[Representative, Invitation | None]]:
     """Participants and the main contact of every invited municipality, each person once.
 
@@ -270,7 +254,9 @@ def minutes_recipients(*, meeting: Meeting) -> list[tuple[Representative, Invita
             people[invitation.representative_id] = (invitation.representative, invitation)
     by_person = {invitation.representative_id: invitation for invitation in invitations}
     municipality_ids = {invitation.on_behalf_of_id for invitation in invitations}
-    for contact in _main_contacts(municipality_ids):
+    for contact in Representative.objects.select_related("user").main_contacts(
+        municipality_ids=municipality_ids
+    ):
         people.setdefault(contact.pk, (contact, by_person.get(contact.pk)))
     seen_addresses = set()
     result = []
@@ -433,7 +419,7 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
 
 def _action_item_owner(item: ActionItem, contacts: dict[int, Representative]):
     owner = item.owner_representative
-    if owner is not None and owner.is_current and owner.email and not owner.anonymised_at:
+    if owner is not None and owner.is_current and owner.email:
         return owner
     if item.owner_municipality_id:
         return contacts.get(item.owner_municipality_id)
@@ -460,7 +446,9 @@ def action_item_reminders_send(*, now: datetime | None = None) -> int:
         return 0
     contacts = {
         contact.municipality_id: contact
-        for contact in _main_contacts({item.owner_municipality_id for item in items})
+        for contact in Representative.objects.select_related("user").main_contacts(
+            municipality_ids={item.owner_municipality_id for item in items}
+        )
     }
     queued = 0
     with transaction.atomic():

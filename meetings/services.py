@@ -22,7 +22,6 @@ from meetings.models import (
 )
 from members.models import Municipality, Representative
 from practices.cache import library_changed
-from roundtable.page_cache import MEETINGS, content_changed_on_commit
 
 # Changes to these fields change what calendars show, so SEQUENCE goes up.
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "venue", "online_url", "format")
@@ -271,10 +270,9 @@ def invitation_substitute(
     *, invitation: Invitation, substitute: Representative, note: str = ""
 ) -> Invitation:
     """Send a colleague from the same municipality instead; the original invitee declines."""
-    today = timezone.localdate()
     if substitute.municipality_id != invitation.on_behalf_of_id:
         raise ValidationError(_("The substitute must represent the same municipality."))
-    if substitute.starts_on > today or (substitute.ends_on and substitute.ends_on < today):
+    if not substitute.is_current:
         raise ValidationError(_("The substitute is no longer a current representative."))
     if substitute.pk == invitation.representative_id:
         raise ValidationError(_("Please choose somebody else."))
@@ -312,8 +310,6 @@ def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
         invitations = meeting.invitations.all()
         invitations.filter(pk__in=attended).update(attended=True)
         invitations.exclude(pk__in=attended).update(attended=False)
-        # Bulk updates send no model signals.
-        content_changed_on_commit((MEETINGS,))
         if meeting.status == Meeting.Status.SCHEDULED:
             meeting.status = Meeting.Status.HELD
         # Saved even when the status stays: the participants belong to the meeting's record.
@@ -389,7 +385,6 @@ def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
         raise ValidationError(_("Please choose a valid status."))
     with transaction.atomic():
         ActionItem.objects.filter(pk=item.pk).update(status=status)
-        content_changed_on_commit((MEETINGS,))
         item.status = status
     return item
 

@@ -1,13 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import guards
+from common.guards import permission_required
 from meetings import permissions, selectors, services
 from meetings.calendar import meeting_ics, meetings_feed_ics
 from meetings.forms import (
@@ -24,30 +25,10 @@ from meetings.forms import (
 )
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Document, Invitation, Meeting
 from meetings.tokens import InvalidToken, response_token_check, token_still_usable
-from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
 
-
-def _guard(check):
-    """Anonymous people go to the log-in page; signed-in people without the right get 403."""
-
-    def decorator(view):
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorator
-
-
-staff_only = _guard(permissions.can_manage_meetings)
-members_only = _guard(permissions.can_subscribe_calendar)
-logged_in = _guard(None)
+staff_only = permission_required(permissions.can_manage_meetings)
+members_only = permission_required(permissions.can_subscribe_calendar)
+logged_in = permission_required(guards.logged_in)
 
 
 def _meeting_or_404(pk):
@@ -69,7 +50,6 @@ def _form_errors_from(form, error: ValidationError):
 
 
 @members_only
-@cached_for_viewer(MEETINGS)
 def meeting_list(request):
     upcoming, past = selectors.meeting_list_for_user(
         user=request.user,
@@ -88,7 +68,6 @@ def meeting_list(request):
 
 
 @logged_in
-@cached_for_viewer(MEETINGS, PRACTICES)
 def meeting_detail(request, pk):
     try:
         meeting = selectors.meeting_detail_get(meeting_id=pk)
@@ -429,7 +408,6 @@ def audience(request, pk):
 
 
 @staff_only
-@cached_for_viewer(MEETINGS)
 def responses(request, pk):
     meeting = _meeting_or_404(pk)
     return render(
@@ -589,3 +567,12 @@ def action_item_status(request, pk, item_pk):
         services.action_item_set_status(item=item, status=form.cleaned_data["status"])
         messages.success(request, _("The status has been saved."))
     return redirect("meetings:action_items", pk)
+
+
+@require_GET
+@staff_only
+def participation(request):
+    """Per member: the last meetings attended and how many in a row it missed."""
+    return render(
+        request, "meetings/participation.html", {"rows": selectors.participation_overview()}
+    )

@@ -186,6 +186,28 @@ class NetworkMembership(models.Model):
         return f"{self.municipality} – {self.network} ({self.get_role_display()})"
 
 
+class RepresentativeQuerySet(models.QuerySet):
+    def current(self, *, on=None):
+        """Representatives in office on ``on`` (today): started, not ended, not anonymised.
+
+        This is the one definition of "current representative"; ``Representative.is_current``
+        says the same for a loaded row.
+        """
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, anonymised_at__isnull=True).exclude(ends_on__lt=on)
+
+    def main_contacts(self, *, municipality_ids, on=None) -> list:
+        """One current person per municipality: the main contact, else the longest-serving."""
+        chosen = {}
+        for representative in (
+            self.current(on=on)
+            .filter(municipality_id__in=municipality_ids)
+            .order_by("municipality_id", "-is_main_contact", "starts_on", "pk")
+        ):
+            chosen.setdefault(representative.municipality_id, representative)
+        return list(chosen.values())
+
+
 class Representative(models.Model):
     """A person who takes part in the round table on behalf of a member.
 
@@ -253,6 +275,8 @@ class Representative(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = RepresentativeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
@@ -285,7 +309,13 @@ class Representative(models.Model):
 
     @property
     def is_current(self):
-        return self.ends_on is None or self.ends_on >= timezone.localdate()
+        """The row-level twin of ``Representative.objects.current()``."""
+        today = timezone.localdate()
+        return (
+            self.anonymised_at is None
+            and self.starts_on <= today
+            and (self.ends_on is None or self.ends_on >= today)
+        )
 
 
 class PortalInvitation(models.Model):

@@ -6,13 +6,9 @@ Roles:
 - representative: a user linked to a current Representative of a municipality.
 """
 
-from django.core.cache import cache
-from django.utils import timezone
-
-from roundtable.page_cache import MEMBERS, content_versions
+from members.models import Representative
 
 STAFF_GROUP_NAME = "Agency staff"
-VIEWER_FACTS_SECONDS = 300
 
 
 def is_admin(user) -> bool:
@@ -38,30 +34,21 @@ def current_representative(user):
 def _viewer_facts(user) -> dict:
     """Group membership and current representative row: asked on nearly every request.
 
-    Kept on the user for the request and in the shared cache under the members content
-    version (roundtable.page_cache), which every change to users, groups or representatives
-    moves on, and the local date, as terms of office begin and end by date.
+    Kept on the user object, which lives for one request, so a page asks the database once
+    however many checks it makes; nothing is kept between requests.
     """
     facts = getattr(user, "_viewer_facts", None)
-    if facts is not None:
-        return facts
-    today = timezone.localdate()
-    (version,) = content_versions((MEMBERS,))
-    key = f"viewer-facts:{version}:{user.pk}:{today.isoformat()}"
-    facts = cache.get(key)
     if facts is None:
-        facts = {
+        facts = user._viewer_facts = {
             "in_staff_group": user.groups.filter(name=STAFF_GROUP_NAME).exists(),
             "representative": (
-                user.representatives.select_related("municipality", "municipality__district")
-                .filter(starts_on__lte=today)
-                .exclude(ends_on__lt=today)
+                Representative.objects.current()
+                .filter(user=user)
+                .select_related("municipality", "municipality__district")
                 .order_by("-is_main_contact", "-starts_on")
                 .first()
             ),
         }
-        cache.set(key, facts, VIEWER_FACTS_SECONDS)
-    user._viewer_facts = facts
     return facts
 
 
@@ -97,10 +84,6 @@ def can_manage_members(user) -> bool:
 
 def can_view_member_directory(user) -> bool:
     return is_member(user)
-
-
-def can_view_participation(user) -> bool:
-    return is_agency_staff(user)
 
 
 def can_invite_representative(user) -> bool:

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from common.slugs import unique_slug
 from members.models import District, Municipality, Representative
-from roundtable.slugs import unique_slug
 
 
 class ChoiceWidget(widgets.Widget):

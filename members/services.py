@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.slugs import german_slugify
 from members.models import District, Municipality, PortalInvitation, Representative, User
 from members.permissions import STAFF_GROUP_NAME
-from roundtable.notifications.models import OutgoingMessage
-from roundtable.notifications.services import RenderedMessage, message_queue, message_render
-from roundtable.slugs import german_slugify
+from notifications.models import OutgoingMessage
+from notifications.services import RenderedMessage, message_queue, message_render
 
 # What agency staff may do in the admin: manage the members, meetings and practices apps.
 STAFF_APPS = ("members", "meetings", "practices", "roundtable", "notifications")
@@ -173,7 +173,7 @@ def portal_invitation_create(*, representative: Representative, invited_by) -> P
     """
     if representative.user_id is not None:
         raise ValidationError(_("%(name)s already has an account.") % {"name": representative})
-    if not representative.is_current or representative.anonymised_at:
+    if not representative.is_current:
         raise ValidationError(
             _("%(name)s no longer represents a member.") % {"name": representative}
         )

@@ -3,8 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.guards import permission_required
 from members import permissions, selectors, services
 from members.forms import (
     AccountDeleteForm,
@@ -24,26 +24,13 @@ from members.forms import (
     LanguageForm,
 )
 from members.models import User
-from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
-
-
-def _check(request, allowed: bool):
-    """None if the request may go on; otherwise the log-in redirect or a 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed:
-        raise PermissionDenied
-    return None
-
 
 DIRECTORY_PAGE_SIZE = 100
 
 
 @require_GET
-@cached_for_viewer()
+@permission_required(permissions.can_view_member_directory)
 def directory(request):
-    if denied := _check(request, permissions.can_view_member_directory(request.user)):
-        return denied
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     municipalities = selectors.municipalities_for_directory(
@@ -62,10 +49,8 @@ def directory(request):
 
 
 @require_GET
-@cached_for_viewer(MEETINGS, PRACTICES)
+@permission_required(permissions.can_view_member_directory)
 def municipality_detail(request, slug):
-    if denied := _check(request, permissions.can_view_member_directory(request.user)):
-        return denied
     page = selectors.municipality_page_get(slug=slug, viewer=request.user)
     return render(
         request,
@@ -78,21 +63,9 @@ def municipality_detail(request, slug):
     )
 
 
-@require_GET
-def participation(request):
-    if denied := _check(request, permissions.can_view_participation(request.user)):
-        return denied
-    return render(
-        request,
-        "members/participation.html",
-        {"rows": selectors.participation_overview()},
-    )
-
-
 @require_POST
+@permission_required(permissions.can_invite_representative)
 def representative_invite(request, pk):
-    if denied := _check(request, permissions.can_invite_representative(request.user)):
-        return denied
     representative = selectors.representative_for_invitation_get(pk=pk)
     try:
         services.portal_invitation_create(representative=representative, invited_by=request.user)
@@ -168,9 +141,8 @@ def invitation_accept(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_edit_profile)
 def profile(request):
-    if denied := _check(request, permissions.can_edit_profile(request.user)):
-        return denied
     data = selectors.profile_get(user=request.user)
     representative = data.representative
     posted = request.POST if request.method == "POST" else None
@@ -206,9 +178,8 @@ def profile(request):
 
 
 @require_GET
+@permission_required(permissions.can_edit_profile)
 def data_export(request):
-    if denied := _check(request, permissions.can_edit_profile(request.user)):
-        return denied
     data = selectors.user_data_export(user=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
@@ -219,9 +190,8 @@ def data_export(request):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_edit_profile)
 def account_delete(request):
-    if denied := _check(request, permissions.can_edit_profile(request.user)):
-        return denied
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

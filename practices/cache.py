@@ -8,8 +8,6 @@ commits, so no process ever serves counts from before a committed change.
 from django.core.cache import cache
 from django.db import transaction
 
-from roundtable.page_cache import PRACTICES, content_changed
-
 VERSION_KEY = "practices:library-version"
 FACETS_TIMEOUT = 600
 
@@ -28,8 +26,6 @@ def _bump() -> None:
     except ValueError:
         # Nobody has read the version since the cache was emptied: start afresh.
         cache.add(VERSION_KEY, 1, None)
-    # Rendered library pages show the same lists and counts (e.g. after a reindex).
-    content_changed((PRACTICES,))
 
 
 def library_changed() -> None:

@@ -1,7 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions as member_permissions
@@ -56,13 +55,7 @@ class PracticeForm(forms.ModelForm):
             "municipalities",
             "topics",
             "keywords",
-            "starting_situation",
-            "goals",
-            "implementation",
-            "resources",
-            "results",
-            "lessons_learned",
-            "transferability",
+            *Practice.SECTION_FIELDS,
             "started_on",
             "ended_on",
             "is_ongoing",
@@ -75,18 +68,7 @@ class PracticeForm(forms.ModelForm):
             "topics": forms.CheckboxSelectMultiple,
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{
-                name: forms.Textarea(attrs={"rows": 4})
-                for name in [
-                    "starting_situation",
-                    "goals",
-                    "implementation",
-                    "resources",
-                    "results",
-                    "lessons_learned",
-                    "transferability",
-                ]
-            },
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in Practice.SECTION_FIELDS},
         }
         help_texts = {
             "summary": _("Two or three sentences that make others curious."),
@@ -98,17 +80,12 @@ class PracticeForm(forms.ModelForm):
         self.user = user
         self.is_staff = member_permissions.is_agency_staff(user)
         own = member_permissions.current_municipality(user)
-        today = timezone.localdate()
         self.fields["municipalities"].queryset = Municipality.objects.filter(
             is_active=True
         ).order_by("name")
         self.fields["topics"].queryset = Topic.objects.order_by("name")
         self.fields["network"].queryset = Network.objects.order_by("name")
-        contacts = (
-            Representative.objects.select_related("municipality")
-            .filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-        )
+        contacts = Representative.objects.current().select_related("municipality")
         if not self.is_staff:
             del self.fields["is_public"]
             if own is not None:

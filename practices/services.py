@@ -9,25 +9,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.slugs import unique_slug
 from members import permissions as member_permissions
 from practices import notifications, permissions
 from practices.cache import library_changed
 from practices.models import Adoption, Practice, PracticeAttachment, PracticeLink, PracticeReview
 from practices.search import search_index_update
-from roundtable.slugs import unique_slug
 
 # Fields a form may set directly on Practice.
 EDITABLE_FIELDS = {
     "title",
     "summary",
     "keywords",
-    "starting_situation",
-    "goals",
-    "implementation",
-    "resources",
-    "results",
-    "lessons_learned",
-    "transferability",
+    *Practice.SECTION_FIELDS,
     "started_on",
     "ended_on",
     "is_ongoing",

@@ -1,7 +1,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,17 +13,9 @@ from members import permissions as member_permissions
 from practices import permissions, selectors, services
 from practices.filters import SORTS
 from practices.forms import AdoptionForm, PracticeForm, ReviewForm
-from roundtable.page_cache import PRACTICES, cached_for_viewer
 
 # Cells starting like a formula are prefixed so that spreadsheets show them as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _deny(request):
-    """Visitors are sent to the log-in page; signed-in people get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 def _get_visible(request, slug, *, for_change=False):
@@ -39,7 +30,6 @@ def _get_visible(request, slug, *, for_change=False):
 
 
 @require_GET
-@cached_for_viewer(PRACTICES)
 def practice_list(request):
     result = selectors.practice_search(user=request.user, params=request.GET)
     page = selectors.practice_search_page(result=result, page_number=request.GET.get("seite"))
@@ -142,7 +132,7 @@ def practice_detail(request, slug):
         # A member following a link while logged out is asked to log in first.
         practice = selectors.practice_get_for_page(slug=slug)
         if not permissions.can_view_practice(request.user, practice):
-            return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
     return _render_detail(request, _get_visible(request, slug))
 
 
@@ -165,7 +155,7 @@ def _save_practice(request, form, practice=None):
 @require_http_methods(["GET", "POST"])
 def practice_create(request):
     if not permissions.can_create_practice(request.user):
-        return _deny(request)
+        raise PermissionDenied
     form = PracticeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +200,7 @@ def practice_submit(request, slug):
 @require_POST
 def practice_review(request, slug):
     if not permissions.can_review_practices(request.user):
-        return _deny(request)
+        raise PermissionDenied
     practice = _get_visible(request, slug, for_change=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -238,7 +228,7 @@ def practice_review(request, slug):
 def adoption_create(request, slug):
     practice = _get_visible(request, slug)
     if not permissions.can_adopt_practice(request.user, practice):
-        return _deny(request)
+        raise PermissionDenied
     form = AdoptionForm(request.POST)
     if not form.is_valid():
         # Shown again on the page with the message; the note is kept.
@@ -257,7 +247,7 @@ def adoption_create(request, slug):
 @require_POST
 def practice_create_from_agenda_item(request, agenda_item_pk):
     if not permissions.can_create_from_agenda_item(request.user):
-        return _deny(request)
+        raise PermissionDenied
     agenda_item = selectors.agenda_item_for_practice_draft(pk=agenda_item_pk)
     if agenda_item is None:
         raise Http404

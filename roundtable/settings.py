@@ -41,17 +41,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_filters",
     "import_export",
-    "roundtable",
+    # Project apps, lowest layer first; each may import only the ones above it
+    # (docs/architecture.md).
+    "common",
+    "notifications",
     "members",
-    "meetings",
     "practices",
-    "roundtable.notifications",
+    "meetings",
     "oparl",
+    "roundtable",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -67,10 +72,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.UserLanguageMiddleware",
-    "roundtable.page_cache.ContentChangeMiddleware",
 ]
 
 ROOT_URLCONF = "roundtable.urls"
+# Every form and field is drawn by templates/forms/ (common.forms).
+FORM_RENDERER = "common.forms.PortalFormRenderer"
 WSGI_APPLICATION = "roundtable.wsgi.application"
 
 TEMPLATES = [
@@ -196,10 +202,6 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
-# Rendered pages per viewer in the shared cache (roundtable/page_cache.py); 0 turns it off,
-# as in development, where edited templates should show at once.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
-
 # The read-only OParl 1.1 interface under /oparl/v1.1/ (oparl/); off answers 404 everywhere.
 OPARL_ENABLED = env.bool("OPARL_ENABLED", default=True)
 # The licence of the public record, announced in the OParl System and Body.
@@ -211,7 +213,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "roundtable.cache.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             # A separate database (CACHE_URL) keeps cache flushes away from the broker's queues.
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="roundtable"),
@@ -267,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Outgoing mail (roundtable.notifications): retries with exponential backoff
+# Outgoing mail (notifications): retries with exponential backoff
 # (base * 2 ** (attempt - 1) seconds) up to NOTIFICATIONS_MAX_ATTEMPTS tries; the sweep
 # re-queues messages queued longer than the grace period or sending longer than the limit.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)

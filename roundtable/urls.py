@@ -19,7 +19,7 @@ urlpatterns = [
     path("mitglieder/", include("members.urls")),
     path("treffen/", include("meetings.urls")),
     path("praxisbeispiele/", include("practices.urls")),
-    path("benachrichtigungen/", include("roundtable.notifications.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("oparl/v1.1/", include("oparl.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -10,12 +11,10 @@ from meetings.selectors import meetings_upcoming_for_user
 from members import permissions
 from practices.selectors import practices_newest_for_user
 from roundtable.models import LegalPage
-from roundtable.page_cache import MEETINGS, PRACTICES, cached_for_viewer
 from roundtable.selectors import legal_page_get
 
 
 @require_GET
-@cached_for_viewer(MEETINGS, PRACTICES)
 def home(request):
     context = {}
     if permissions.is_member(request.user):
@@ -52,6 +51,9 @@ def bench_bare(request):
 
 
 def error_403(request, exception=None):
+    # Refusals for visitors who are not logged in lead to the log-in page (common.guards).
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return render(request, "errors/403.html", status=403)
 
 

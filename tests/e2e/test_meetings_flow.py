@@ -3,9 +3,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.demo_data import DEMO_PASSWORD, demo_data_load
 from meetings.models import Invitation, Meeting
 from meetings.tokens import response_url
-from roundtable.demo import DEMO_PASSWORD, demo_data_load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from members import services
 from members.models import PortalInvitation, User
 from members.permissions import current_representative
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 from tests.factories import RepresentativeFactory, UserFactory
 from tests.members.factories import PortalInvitationFactory
 

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 
 
 class OutgoingMessageFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.conf import settings
 from bench.notifications import invitations_to_1000, reminder_sweep_2000
 from meetings.models import Invitation, Meeting
 from members.models import Representative
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 from tests.factories import (
     InvitationFactory,
     MeetingFactory,

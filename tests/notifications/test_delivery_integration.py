@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 
-from roundtable.notifications import services
-from roundtable.notifications.models import OutgoingMessage
-from roundtable.notifications.services import MessageAttachment
+from notifications import services
+from notifications.models import OutgoingMessage
+from notifications.services import MessageAttachment
 from tests.factories import MeetingFactory
 from tests.notifications.realparts import (
     RedisServer,

@@ -9,10 +9,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from roundtable.notifications import kinds, services, tasks
-from roundtable.notifications.models import OutgoingMessage
-from roundtable.notifications.selectors import messages_needing_requeue_ids
-from roundtable.notifications.services import InvalidTransition, MessageAttachment
+from notifications import kinds, services, tasks
+from notifications.models import OutgoingMessage
+from notifications.selectors import messages_needing_requeue_ids
+from notifications.services import InvalidTransition, MessageAttachment
 from tests.factories import MeetingFactory
 from tests.notifications.factories import OutgoingMessageFactory
 

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 from tests.factories import MeetingFactory, RepresentativeFactory
 from tests.notifications.factories import OutgoingMessageFactory
 

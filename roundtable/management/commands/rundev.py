@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from roundtable.demo import DEMO_PASSWORD, demo_data_load
+from demo.demo_data import DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 
 
 @admin.register(OutgoingMessage)

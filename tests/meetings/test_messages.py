@@ -11,7 +11,7 @@ from icalendar import Calendar
 from meetings import messages
 from meetings import services as meeting_services
 from meetings.models import Invitation, Meeting
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 from tests.factories import (
     AgendaItemFactory,
     InvitationFactory,

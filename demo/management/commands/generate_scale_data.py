@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from roundtable.scale_data import ScaleSize, scale_data_generate, scale_data_present
+from demo.scale_data import ScaleSize, scale_data_generate, scale_data_present
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 
 
 def messages_needing_requeue_ids(*, now: datetime, limit: int = 1000) -> list[int]:

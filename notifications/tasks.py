@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from roundtable.notifications import services
+from notifications import services
 
 
 @shared_task(

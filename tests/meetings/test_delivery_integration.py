@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings import services as meeting_services
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
 from tests.notifications.realparts import (
     RedisServer,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from roundtable.demo import DEMO_PASSWORD, demo_data_load
+from demo.demo_data import DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):

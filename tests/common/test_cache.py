@@ -4,7 +4,7 @@ import os
 
 from django.conf import settings
 
-from roundtable.cache import RedisCache
+from common.cache import RedisCache
 
 
 def _backend():
@@ -29,6 +29,6 @@ def test_one_client_serves_every_operation():
 
 def test_the_portal_uses_it_with_redis():
     if settings.REDIS_URL:
-        assert settings.CACHES["default"]["BACKEND"] == "roundtable.cache.RedisCache"
+        assert settings.CACHES["default"]["BACKEND"] == "common.cache.RedisCache"
     else:
         assert "redis" not in settings.CACHES["default"]["BACKEND"].lower()

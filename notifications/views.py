@@ -2,30 +2,20 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.guards import permission_required
 from meetings.models import Meeting
-from roundtable.notifications import kinds, permissions, selectors, services
-from roundtable.notifications.models import OutgoingMessage
-
-
-def _check_staff(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.can_manage_messages(request.user):
-        raise PermissionDenied
-    return None
+from notifications import kinds, permissions, selectors, services
+from notifications.models import OutgoingMessage
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def meeting_messages(request, meeting_id):
-    if denied := _check_staff(request):
-        return denied
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return render(
         request,
@@ -35,9 +25,8 @@ def meeting_messages(request, meeting_id):
 
 
 @require_POST
+@permission_required(permissions.can_manage_messages)
 def message_resend(request, pk):
-    if denied := _check_staff(request):
-        return denied
     message = get_object_or_404(OutgoingMessage, pk=pk)
     if message.state != OutgoingMessage.State.FAILED:
         messages.error(request, _("Only failed messages can be sent again."))
@@ -54,26 +43,23 @@ def message_resend(request, pk):
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def message_detail(request, pk):
-    if denied := _check_staff(request):
-        return denied
     message = get_object_or_404(OutgoingMessage.objects.select_related("meeting"), pk=pk)
     return render(request, "notifications/message_detail.html", {"message": message})
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def message_html(request, pk):
     """The HTML part as the recipient's mail program shows it."""
-    if denied := _check_staff(request):
-        return denied
     message = get_object_or_404(OutgoingMessage.objects.only("body_html"), pk=pk)
     return HttpResponse(message.body_html, content_type="text/html; charset=utf-8")
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def preview_list(request):
-    if denied := _check_staff(request):
-        return denied
     return render(
         request, "notifications/preview_list.html", {"kinds": OutgoingMessage.Kind.choices}
     )
@@ -88,9 +74,8 @@ def _preview_render(kind, language):
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def preview(request, kind, language):
-    if denied := _check_staff(request):
-        return denied
     if language not in dict(settings.LANGUAGES):
         raise Http404
     rendered = _preview_render(kind, language)
@@ -108,9 +93,8 @@ def preview(request, kind, language):
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def preview_html(request, kind, language):
-    if denied := _check_staff(request):
-        return denied
     if language not in dict(settings.LANGUAGES):
         raise Http404
     rendered = _preview_render(kind, language)
@@ -118,12 +102,11 @@ def preview_html(request, kind, language):
 
 
 @require_GET
+@permission_required(permissions.can_manage_messages)
 def outbox(request):
     """Development only: every recent mail, readable without an SMTP server."""
     if not settings.DEBUG:
         raise Http404
-    if denied := _check_staff(request):
-        return denied
     return render(
         request, "notifications/outbox.html", {"outgoing_messages": selectors.messages_recent()}
     )

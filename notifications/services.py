@@ -40,8 +40,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from roundtable.notifications.models import OutgoingMessage
-from roundtable.notifications.selectors import messages_needing_requeue_ids
+from notifications.models import OutgoingMessage
+from notifications.selectors import messages_needing_requeue_ids
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def message_render(*, template_base: str, context: dict, language: str | None) -
 
 def message_enqueue(*, message_id: int, countdown: float | None = None) -> bool:
     """Publish the send task; False (and a log line) when the broker is unreachable."""
-    from roundtable.notifications.tasks import message_send
+    from notifications.tasks import message_send
 
     try:
         message_send.apply_async(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Meeting
-from roundtable.notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage
 
 Kind = OutgoingMessage.Kind
 
