@@ -11,8 +11,9 @@ from tests.practices.search_corpus import corpus_load, judged_queries, search_qu
 
 pytestmark = pytest.mark.django_db
 
-RECORDED_RECALL_AT_10 = 0.873
-RECORDED_MRR = 0.926
+# Before decompounding, folding and the vocabulary: recall@10 0.873, MRR 0.926.
+RECORDED_RECALL_AT_10 = 0.979
+RECORDED_MRR = 0.989
 
 
 @pytest.fixture

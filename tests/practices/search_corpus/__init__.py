@@ -17,6 +17,18 @@ from django.utils import timezone
 HERE = Path(__file__).resolve().parent
 SLUG_PREFIX = "korpus-"
 CUTOFF = 10
+# The topics of the corpus, as the migrations create them.
+TOPIC_NAMES = {
+    "willkommenskultur": "Willkommenskultur",
+    "neubuerger-gewinnung": "Neubürger-Gewinnung",
+    "fachkraefte": "Fachkräfte",
+    "medizin-pflege": "Medizin & Pflege",
+    "tourismus": "Tourismus",
+    "smart-city": "Smart City",
+    "stadtmarketing": "Stadtmarketing",
+    "wohnen": "Wohnen",
+    "familie": "Familie",
+}
 
 
 def corpus_data() -> dict:
@@ -51,7 +63,10 @@ def corpus_load() -> dict[str, int]:
                 "population": row["population"],
             },
         )
-    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    topics = {
+        slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in TOPIC_NAMES.items()
+    }
     now = timezone.now()
     ids = {}
     for index, row in enumerate(data["practices"]):
