@@ -99,7 +99,11 @@ def main():
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from bench import pages
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     context = pages.bench_context()
     print(search_latency(context))

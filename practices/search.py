@@ -23,9 +23,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -439,31 +451,63 @@ def _strip_ending(word: str) -> str:
     return word
 
 
-def apply_search(queryset: QuerySet, parsed: ParsedQuery, *, window: int | None = None) -> QuerySet:
-    """Filter by the query and annotate `rank` (exact matches above similar spellings).
-
-    With `window`, only the newest `window` matches are kept and ranked, so the work of a
-    search is bounded however common its words are.
-    """
-    if not parsed.terms:
-        return queryset
+def _match(queryset: QuerySet, parsed: ParsedQuery) -> tuple[QuerySet, object]:
+    """The matching rows and the rank expression (exact matches above similar spellings)."""
     if not uses_postgres():
         condition = Q()
         for term in parsed.terms:
             condition &= _like_condition(term)
-        matched = queryset.filter(condition)
-        rank = Value(1.0)
-    else:
-        query = search_query(parsed)
-        rank = SearchRank(F("search_vector"), query)
-        if parsed.uses_similar_words:
-            exact = search_query(parsed, with_similar=False)
-            rank = SearchRank(F("search_vector"), exact) + SIMILAR_WORD_RANK_SHARE * rank
-        matched = queryset.filter(search_vector=query)
-    if window is not None:
-        newest = matched.order_by("-published_at", "-pk").values("pk")[:window]
-        matched = queryset.model.objects.filter(pk__in=newest)
+        return queryset.filter(condition), Value(1.0)
+    query = search_query(parsed)
+    rank = SearchRank(F("search_vector"), query)
+    if parsed.uses_similar_words:
+        exact = search_query(parsed, with_similar=False)
+        rank = SearchRank(F("search_vector"), exact) + SIMILAR_WORD_RANK_SHARE * rank
+    return queryset.filter(search_vector=query), rank
+
+
+def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Filter by the query and annotate `rank`."""
+    if not parsed.terms:
+        return queryset
+    matched, rank = _match(queryset, parsed)
     return matched.annotate(rank=rank)
+
+
+@dataclass
+class Window:
+    """The newest matches of a search, up to a bound, in rank order and newest first."""
+
+    ranked: list[int]
+    newest: list[int]
+
+
+def search_window(queryset: QuerySet, parsed: ParsedQuery, *, size: int) -> Window:
+    """Find and rank the newest `size` matches in one scan; later queries (filter counts,
+    the page) then work on these ids, however common the query's words are."""
+    matched, rank = _match(queryset, parsed)
+    pairs = list(
+        matched.annotate(rank=rank)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "rank")[:size]
+    )
+    # A stable sort: among equal ranks the newer example stays first.
+    ranked = [pk for pk, _rank in sorted(pairs, key=lambda pair: -pair[1])]
+    return Window(ranked=ranked, newest=[pk for pk, _rank in pairs])
+
+
+def rank_of_position(ranked: list[int]):
+    """An expression that orders rows like `ranked` (higher is better)."""
+    if not uses_postgres():
+        return Case(
+            *[When(pk=pk, then=Value(-index)) for index, pk in enumerate(ranked)],
+            default=Value(-len(ranked)),
+            output_field=IntegerField(),
+        )
+    position = Func(
+        Value(ranked, output_field=ArrayField(IntegerField())), F("pk"), function="array_position"
+    )
+    return ExpressionWrapper(-position, output_field=IntegerField())
 
 
 def annotate_headline(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:

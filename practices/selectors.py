@@ -109,6 +109,8 @@ class PracticeSearch:
     # The viewer's municipality, for "municipalities like mine" (None for others).
     own_municipality: Municipality | None = None
     params: dict[str, str] = field(default_factory=dict)
+    # The result's ids in page order when the search window already holds them.
+    ordered_ids: list[int] | None = None
 
     @property
     def is_text_search(self) -> bool:
@@ -134,7 +136,7 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
 
 
 def practice_facets(
-    *, queryset: QuerySet, selected: dict[str, str], queryset_without=None
+    *, queryset: QuerySet, selected: dict[str, str], queryset_without=None, ids_without=None
 ) -> list[Facet]:
     """Counts per filter value, one query per filter.
 
@@ -144,6 +146,8 @@ def practice_facets(
     """
 
     def ids(name):
+        if ids_without is not None:
+            return ids_without(name)
         if name in selected and queryset_without is not None:
             return queryset_without(name).order_by().values("pk")
         return queryset.order_by().values("pk")
@@ -423,18 +427,25 @@ def clean_parameters(params) -> dict[str, str]:
     return cleaned
 
 
-def _filtered(*, user, params, parsed) -> tuple[PracticeFilter, QuerySet]:
+def _filtered(*, user, params, parsed) -> tuple[PracticeFilter, QuerySet, search.Window | None]:
+    """The filtered, searched result; a text search also gives its window of ids."""
     filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     if params.get("aehnlich") == "ja":
         condition = like_mine_condition(member_permissions.current_municipality(user))
         queryset = queryset.filter(condition) if condition is not None else queryset.none()
-    return filterset, search.apply_search(queryset, parsed, window=SEARCH_WINDOW)
+    if not parsed.terms:
+        return filterset, queryset, None
+    window = search.search_window(queryset, parsed, size=SEARCH_WINDOW)
+    windowed = Practice.objects.filter(pk__in=window.ranked).annotate(
+        rank=search.rank_of_position(window.ranked)
+    )
+    return filterset, windowed, window
 
 
 # A text search ranks the newest matches up to this many; a word found in most of the
 # library ("Neubürger") is then as fast as a rare one, and the page says to narrow it.
-SEARCH_WINDOW = 1000
+SEARCH_WINDOW = 500
 # With fewer results than this, "Did you mean …?" is offered when there is a better spelling.
 FEW_RESULTS = 3
 
@@ -444,7 +455,7 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
     params = clean_parameters(params)
     query = params.get("q", "")
     parsed = search.parse_query(query)
-    filterset, queryset = _filtered(user=user, params=params, parsed=parsed)
+    filterset, queryset, window = _filtered(user=user, params=params, parsed=parsed)
     own = member_permissions.current_municipality(user)
     sort = params.get("sortierung") or ""
     if sort not in dict(SORTS) or (sort == "aehnliche-kommunen" and own is None):
@@ -455,15 +466,25 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
         others = {key: value for key, value in params.items() if key != name}
         return _filtered(user=user, params=others, parsed=parsed)[1]
 
+    def window_ids_without(name):
+        # The ids themselves, not a subquery: the link tables are then read by their index.
+        if name not in active:
+            return window.ranked
+        others = {key: value for key, value in params.items() if key != name}
+        return _filtered(user=user, params=others, parsed=parsed)[2].ranked
+
     facets = []
-    if with_facets and parsed.terms:
-        facets = practice_facets(
-            queryset=queryset, selected=active, queryset_without=queryset_without
-        )
+    if with_facets and window is not None:
+        facets = practice_facets(queryset=queryset, selected=active, ids_without=window_ids_without)
     elif with_facets:
         facets = _list_facets(
             queryset=queryset, selected=active, user=user, queryset_without=queryset_without
         )
+    ordered_ids = None
+    if window is not None and sort == "relevanz":
+        ordered_ids = window.ranked
+    elif window is not None and sort == "neueste":
+        ordered_ids = window.newest
     ranked = ["-rank"] if parsed.terms and sort == "relevanz" else []
     if sort == "aehnliche-kommunen":
         queryset = queryset.annotate(like_mine=like_mine_score(own)).order_by(
@@ -486,6 +507,7 @@ def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch
         parsed=parsed,
         own_municipality=own,
         params=params,
+        ordered_ids=ordered_ids,
     )
 
 
@@ -517,10 +539,13 @@ def _suggestion(*, result: PracticeSearch, user, found: int) -> str:
 def practice_search_page(*, result: PracticeSearch, page_number, user=None) -> Page:
     """One page of cards with municipalities, topics and a highlighted snippet.
 
-    The database ranks and pages the ids; snippets and adoption counts are computed for
-    the page's twelve rows only, not for every match.
+    The database ranks the ids (a text search's window already holds them in order);
+    snippets and adoption counts are computed for the page's twelve rows only.
     """
-    page = Paginator(result.queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    ids_of_result = result.ordered_ids
+    if ids_of_result is None:
+        ids_of_result = result.queryset.values_list("pk", flat=True)
+    page = Paginator(ids_of_result, PAGE_SIZE).get_page(page_number)
     ids = list(page.object_list)
     rows = Practice.objects.filter(pk__in=ids).annotate(adoption_count=_adoption_count())
     if result.own_municipality is not None:
