@@ -73,6 +73,12 @@ def search_latency(context) -> dict:
             print(f"  search, {name}: p95 {_p95(cold)} ms cold, {_p95(warm)} ms warm", flush=True)
     figures["all searches p95 ms cold"] = _p95(cold_all)
     figures["all searches p95 ms warm"] = _p95(warm_all)
+    # A search-free page measured right after, as a yardstick of the machine's load.
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        url = reverse("practices:detail", args=[Practice.objects.values_list("slug").first()[0]])
+        figures["practice page p95 ms (yardstick)"] = _p95(
+            [_time(client, url) for _ in range(REPEAT)]
+        )
     return figures
 
 
