@@ -366,12 +366,16 @@ def _cache_key(kind: str, *parts: str) -> str:
 def _list_facets(*, queryset, selected, user, queryset_without) -> list[Facet]:
     """Counts of the library without search text, shared by every viewer of the same
     visibility: they cover the whole library, so they are cached under the library version
-    (see practices.cache) and the filters, which is all they depend on. A text search counts
+    (see practices.cache), the filters and, for "like mine", the viewer's municipality,
+    which is all they depend on. A text search counts
     its bounded window directly (see SEARCH_WINDOW)."""
+    # "Like mine" narrows by the viewer's own municipality, so its counts are theirs alone.
+    municipality = member_permissions.current_municipality(user) if "aehnlich" in selected else None
     key = _cache_key(
         "facets",
         _visibility_scope(user),
         get_language() or "",
+        f"municipality={municipality.pk if municipality else ''}",
         *sorted(f"{name}={value}" for name, value in selected.items()),
     )
     facets = cache.get(key)

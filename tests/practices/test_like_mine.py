@@ -81,3 +81,20 @@ def test_similar_examples_use_text_topic_size_and_district(municipality, represe
     similar = practices_similar(practice=practice, user=representative_user)
 
     assert [p.title for p in similar] == ["Genossenschaft im Ort"]
+
+
+def test_like_mine_counts_are_not_shared_between_municipalities(region, client_for):
+    from tests.factories import RepresentativeUserFactory
+
+    far_away = MunicipalityFactory(population=900000)
+    url = reverse("practices:list")
+    own = client_for(RepresentativeUserFactory(representative=region["like_municipality"]))
+    other = client_for(RepresentativeUserFactory(representative=far_away))
+
+    def band_counts(client):
+        facets = client.get(url, {"aehnlich": "ja"}).context["result"].facets
+        band = next(facet for facet in facets if facet.name == "einwohner")
+        return {option.value: option.count for option in band.options}
+
+    assert band_counts(own) == {"20000-50000": 1}
+    assert band_counts(other) == {"ab-50000": 2}
