@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-action-item-reminders": {
         "task": "meetings.action_item_reminders_send",
         "schedule": 60 * 60.0,
+    },
+    # Saved searches: new examples once a week, Monday 7:00 (each digest once per ISO week).
+    "practices-search-digests": {
+        "task": "practices.search_digests_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 
