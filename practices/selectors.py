@@ -28,7 +28,7 @@ from members.models import Municipality
 from practices import search
 from practices.cache import FACETS_TIMEOUT, library_version
 from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
-from practices.models import Adoption, Practice, PracticeReview, Topic
+from practices.models import Adoption, Practice, PracticeReview, Topic, topic_label
 
 PAGE_SIZE = 12
 EXPORT_LIMIT = 5000
@@ -195,7 +195,17 @@ def practice_facets(
         _facet(
             "thema",
             _("Topic"),
-            [(r["topic__slug"], r["topic__name"], r["count"]) for r in topic_rows],
+            sorted(
+                (
+                    (
+                        r["topic__slug"],
+                        topic_label(slug=r["topic__slug"], name=r["topic__name"]),
+                        r["count"],
+                    )
+                    for r in topic_rows
+                ),
+                key=lambda row: row[1],
+            ),
             selected.get("thema", ""),
         ),
         _facet(
