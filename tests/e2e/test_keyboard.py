@@ -179,6 +179,14 @@ def test_arrowing_through_a_filter_keeps_the_page_until_the_filters_are_applied(
     assert page.locator(".practice-card").count() == 1
 
 
+def wait_for_agenda_row(page, *, index, item):
+    page.wait_for_function(
+        "([index, id]) => document.querySelectorAll('tbody tr[data-item]')[index]"
+        "?.dataset.item === id",
+        arg=[index, str(item.pk)],
+    )
+
+
 def test_moving_an_agenda_item_keeps_focus_on_it_and_announces_its_position(
     page, live_server, staff_user
 ):
@@ -193,10 +201,7 @@ def test_moving_an_agenda_item_keeps_focus_on_it_and_announces_its_position(
 
     tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "Nach unten: Begrüßung")
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "id => document.querySelectorAll('tbody tr[data-item]')[1]?.dataset.item === id",
-        arg=str(first.pk),
-    )
+    wait_for_agenda_row(page, index=1, item=first)
 
     page.wait_for_function(
         "id => document.querySelector(`tbody tr[data-item='${id}']`)"
@@ -211,10 +216,7 @@ def test_moving_an_agenda_item_keeps_focus_on_it_and_announces_its_position(
 
     # At the bottom the other direction keeps the focus.
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "id => document.querySelectorAll('tbody tr[data-item]')[2]?.dataset.item === id",
-        arg=str(first.pk),
-    )
+    wait_for_agenda_row(page, index=2, item=first)
     page.wait_for_function(
         "() => document.activeElement.textContent.trim() === 'Nach oben: Begrüßung'"
     )
