@@ -284,17 +284,7 @@ def _meeting(series, agency, werdohl, werdohl_rep, staff_user, practice, perspek
             staff_rep,
         ),
     ]
-    for position, (title, municipality, minutes, linked_practice, presenter) in enumerate(items):
-        item = AgendaItem.objects.create(
-            meeting=meeting,
-            position=position,
-            title=title,
-            presenting_municipality=municipality,
-            duration_minutes=minutes,
-            practice=linked_practice,
-        )
-        if presenter:
-            item.presenters.add(presenter)
+    _agenda_create(meeting, items)
     invited = _main_contacts()[:40]
     Invitation.objects.bulk_create(
         [
@@ -359,6 +349,21 @@ def _member_representatives(*, exclude):
         )
 
 
+def _agenda_create(meeting, items):
+    """items: (title, presenting municipality, minutes, practice, presenter) in order."""
+    for position, (title, municipality, minutes, practice, presenter) in enumerate(items):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            position=position,
+            title=title,
+            presenting_municipality=municipality,
+            duration_minutes=minutes,
+            practice=practice,
+        )
+        if presenter:
+            item.presenters.add(presenter)
+
+
 def _main_contacts():
     return Representative.objects.filter(
         municipality__ags__isnull=False, is_main_contact=True
@@ -406,21 +411,12 @@ def _earlier_meetings(series, agency, staff_user, perspektive, smart):
             continue
         report = perspektive if demo.number % 2 else smart
         items = [
-            ("Begrüßung und Rückblick", agency, 15, staff_rep),
-            (*demo.topics, host, 40, None),
-            (f"Bericht der Agentur: „{report.name}“", agency, 30, staff_rep),
-            ("Austausch und Verschiedenes", None, 25, None),
+            ("Begrüßung und Rückblick", agency, 15, None, staff_rep),
+            (*demo.topics, host, 40, None, None),
+            (f"Bericht der Agentur: „{report.name}“", agency, 30, None, staff_rep),
+            ("Austausch und Verschiedenes", None, 25, None, None),
         ]
-        for position, (title, municipality, minutes, presenter) in enumerate(items):
-            item = AgendaItem.objects.create(
-                meeting=meeting,
-                position=position,
-                title=title,
-                presenting_municipality=municipality,
-                duration_minutes=minutes,
-            )
-            if presenter:
-                item.presenters.add(presenter)
+        _agenda_create(meeting, items)
         invitations = []
         for index, representative in enumerate(main_contacts):
             accepted = (index + demo.number) % 4 != 0
