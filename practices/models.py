@@ -5,6 +5,34 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Municipality, Network, Representative
 
+# The topics the portal ships (data migration 0002), by slug: their German name as shipped
+# and the label shown in the reader's language. Labels come from the translation catalogue
+# rather than a second name column because the list is fixed by the portal, like any
+# other interface text; topics staff add later have no translation and show their name.
+PORTAL_TOPIC_LABELS = {
+    "willkommenskultur": ("Willkommenskultur", _("Welcome culture")),
+    "neubuerger-gewinnung": ("Neubürger-Gewinnung", _("Attracting new residents")),
+    "fachkraefte": ("Fachkräfte", _("Skilled workers")),
+    "medizin-pflege": ("Medizin & Pflege", _("Medicine & care")),
+    "tourismus": ("Tourismus", _("Tourism")),
+    "smart-city": ("Smart City", _("Smart city")),
+    "stadtmarketing": ("Stadtmarketing", _("City marketing")),
+    "wohnen": ("Wohnen", _("Housing")),
+    "familie": ("Familie", _("Family")),
+}
+
+
+def topic_label(*, slug: str, name: str) -> str:
+    """The topic's name in the active language.
+
+    Translated only while staff keep the name the portal shipped: a renamed topic shows
+    its new name, not a translation of the old one.
+    """
+    shipped = PORTAL_TOPIC_LABELS.get(slug)
+    if shipped is not None and shipped[0] == name:
+        return str(shipped[1])
+    return name
+
 
 class Topic(models.Model):
     """A managed topic, e.g. Willkommenskultur or Fachkräfte."""
@@ -18,7 +46,11 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return topic_label(slug=self.slug, name=self.name)
 
 
 class Practice(models.Model):

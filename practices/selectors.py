@@ -40,7 +40,7 @@ from practices.filters import (
     population_band,
     presented_subquery,
 )
-from practices.models import Adoption, Practice, PracticeReview, Topic
+from practices.models import Adoption, Practice, PracticeReview, Topic, topic_label
 
 PAGE_SIZE = 12
 EXPORT_LIMIT = 5000
@@ -218,7 +218,17 @@ def practice_facets(
         _facet(
             "thema",
             _("Topic"),
-            [(r["topic__slug"], r["topic__name"], r["count"]) for r in topic_rows],
+            sorted(
+                (
+                    (
+                        r["topic__slug"],
+                        topic_label(slug=r["topic__slug"], name=r["topic__name"]),
+                        r["count"],
+                    )
+                    for r in topic_rows
+                ),
+                key=lambda row: row[1],
+            ),
             selected.get("thema", ""),
         ),
         _facet(

@@ -161,6 +161,8 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # The first path wins: its catalog gives django-allauth's German the formal "Sie".
 # makemessages still writes the project's strings to locale/ (the nearest locale folder).
 LOCALE_PATHS = [BASE_DIR / "roundtable" / "locale_overrides", BASE_DIR / "locale"]
+# English dates in British/ISO style instead of Django's US ones (roundtable/formats/en).
+FORMAT_MODULE_PATH = ["roundtable.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -40,6 +40,7 @@ class Route:
 ROUTES = {
     "home": Route(PUBLIC),
     "healthz": Route(PUBLIC),
+    "favicon": Route(dict.fromkeys(ROLES, "redirect")),
     "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
     "set_language": Route(NO_ERROR),
     # allauth: flows for visitors (logged-in users are redirected) and account pages.
