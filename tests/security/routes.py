@@ -39,6 +39,7 @@ class Route:
 ROUTES = {
     "home": Route(PUBLIC),
     "healthz": Route(PUBLIC),
+    "readyz": Route(PUBLIC),
     "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
     "set_language": Route(NO_ERROR),
     # allauth: flows for visitors (logged-in users are redirected) and account pages.
