@@ -58,8 +58,6 @@ ALLOWED_TRANSITIONS = {
     State.SENT: set(),
 }
 
-# Publishing must not keep a web request waiting when Redis is down: fail fast, the sweep
-# publishes the message later.
 # Publishing runs on the request path (after the commit): one quick retry for a dropped
 # connection, then the row waits for the sweep. After a failure this process does not try
 # again for a few seconds, so a down or hung broker costs a request at most one timeout.
