@@ -419,6 +419,8 @@ def messages_requeue_stuck(*, now: datetime | None = None, limit: int = 1000) ->
 
     Duplicates are harmless: ``message_deliver`` skips rows that are sent or being sent.
     """
+    # The sweep is how mail recovers from an outage: it always asks the broker afresh.
+    BROKER_OUTAGE.clear()
     published = 0
     for message_id in messages_needing_requeue_ids(now=now or timezone.now(), limit=limit):
         if not message_enqueue(message_id=message_id):
