@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from meetings.selectors import meetings_upcoming_for_user
 from members import permissions
 from practices.selectors import practices_newest_for_user
+from roundtable import health
 from roundtable.models import LegalPage
 from roundtable.selectors import legal_page_get
 
@@ -50,10 +51,22 @@ def legal_page(request, kind):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers: the process answers and reaches the database."""
+    """Liveness: the process answers and reaches the database (readiness: readyz)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """For load balancers: which parts answer (database, cache, broker); 503 when a required
+    one does not (settings.READINESS_REQUIRED)."""
+    ready, parts = health.readiness()
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "parts": parts},
+        status=200 if ready else 503,
+    )
 
 
 def bench_bare(request):

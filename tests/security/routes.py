@@ -41,6 +41,7 @@ ROUTES = {
     "home": Route(PUBLIC),
     "healthz": Route(PUBLIC),
     "favicon": Route(dict.fromkeys(ROLES, "redirect")),
+    "readyz": Route(PUBLIC),
     "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
     "set_language": Route(NO_ERROR),
     # allauth: flows for visitors (logged-in users are redirected) and account pages.
