@@ -99,15 +99,15 @@ def search_quality_at_scale(context) -> dict:
 
 
 def main():
-    from bench.run import setup_environment
+    from bench.environment import setup_environment  # noqa: PLC0415 - a standalone entry point
 
     setup_environment()
-    import django
+    import django  # noqa: PLC0415 - settings come from the environment set just above
 
     django.setup()
-    from django.core.management import call_command
+    from django.core.management import call_command  # noqa: PLC0415
 
-    from bench import pages
+    from bench import pages  # noqa: PLC0415
 
     call_command("collectstatic", interactive=False, verbosity=0)
 
