@@ -96,6 +96,9 @@ def main():
     for name, runner in pages.EXTRA_BENCHMARKS:
         print(f"Running {name} ...", flush=True)
         extra[name] = runner(context)
+    from bench import markdown
+
+    extra["adversarial Markdown, 100 KB each (goal < 50 ms)"] = markdown.measure()
     load = run_load_test(context)
     results = {
         "machine": {
