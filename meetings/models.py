@@ -1,11 +1,35 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Municipality, Representative
+
+# Meetings lie in 2000–2100 (Berlin time): a mistyped year 0001 or 9999 could otherwise be
+# stored but not read back, or overflow when times are added to it (agenda, copies).
+FIRST_MEETING_YEAR = 2000
+LAST_MEETING_YEAR = 2100
+EARLIEST_MEETING_TIME = datetime(FIRST_MEETING_YEAR, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+MEETING_TIMES_END = datetime(LAST_MEETING_YEAR + 1, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+MAX_AGENDA_ITEM_MINUTES = 600
+
+
+def validate_meeting_time(value):
+    try:
+        in_range = EARLIEST_MEETING_TIME <= value < MEETING_TIMES_END
+    except OverflowError:  # converting year 1 or 9999 to another time zone
+        in_range = False
+    if not in_range:
+        raise ValidationError(
+            _("Please enter a date between %(first)s and %(last)s."),
+            code="meeting_year_range",
+            params={"first": FIRST_MEETING_YEAR, "last": LAST_MEETING_YEAR},
+        )
 
 
 def _default_reminder_offsets():
@@ -66,8 +90,8 @@ class Meeting(models.Model):
         blank=True,
     )
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_meeting_time])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_meeting_time])
     venue = models.TextField(_("venue address"), blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     status = models.CharField(
@@ -105,6 +129,11 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
                 violation_error_message=_("The meeting must end after it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST_MEETING_TIME, ends_at__lt=MEETING_TIMES_END),
+                name="meeting_within_supported_years",
+                violation_error_message=_("Please enter a date between 2000 and 2100."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
@@ -138,7 +167,11 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="presented_agenda_items",
     )
-    duration_minutes = models.PositiveIntegerField(_("planned duration (minutes)"), default=15)
+    duration_minutes = models.PositiveIntegerField(
+        _("planned duration (minutes)"),
+        default=15,
+        validators=[MaxValueValidator(MAX_AGENDA_ITEM_MINUTES)],
+    )
     practice = models.ForeignKey(
         "practices.Practice",
         verbose_name=_("good-practice example"),
@@ -152,6 +185,13 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=MAX_AGENDA_ITEM_MINUTES),
+                name="agenda_item_duration_bounded",
+                violation_error_message=_("Please enter between 1 and 600 minutes."),
+            )
+        ]
 
     def __str__(self):
         return self.title

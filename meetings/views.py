@@ -284,7 +284,11 @@ def meeting_edit(request, pk):
 @staff_only
 def meeting_copy(request, pk):
     meeting = _meeting_or_404(pk)
-    new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    try:
+        new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:detail", meeting.pk)
     messages.success(
         request, _("The next meeting has been drafted. Please check date, host and agenda.")
     )
