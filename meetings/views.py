@@ -24,7 +24,7 @@ from meetings.forms import (
     SubstituteForm,
 )
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Document, Invitation, Meeting
-from meetings.tokens import InvalidToken, response_token_check, token_still_usable
+from meetings.tokens import InvalidToken, response_token_check, token_refusal
 
 staff_only = permission_required(permissions.can_manage_meetings)
 members_only = permission_required(permissions.can_subscribe_calendar)
@@ -197,8 +197,14 @@ def respond_by_link(request, token):
         ).get(pk=invitation_id)
     except (InvalidToken, Invitation.DoesNotExist):
         return render(request, "meetings/respond_by_link_invalid.html", status=400)
-    if not token_still_usable(invitation):
-        return render(request, "meetings/respond_by_link_invalid.html", status=400)
+    refusal = token_refusal(invitation)
+    if refusal is not None:
+        return render(
+            request,
+            "meetings/respond_by_link_invalid.html",
+            {"reason": refusal, "invitation": invitation},
+            status=400,
+        )
     label = Invitation.Response(response).label
     if request.method == "POST":
         services.invitation_respond(invitation=invitation, response=response, note=invitation.note)
