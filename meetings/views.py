@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import guards
+from common.files import stored_file_response
 from common.guards import permission_required
 from meetings import permissions, selectors, services
 from meetings.calendar import meeting_ics, meetings_feed_ics
@@ -531,15 +532,7 @@ def document_download(request, pk, document_pk):
     )
     if not permissions.can_view_meeting(request.user, document.meeting):
         raise PermissionDenied
-    name = document.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(document.file, content_type=document.content_type)
 
 
 @require_http_methods(["GET", "POST"])
