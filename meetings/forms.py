@@ -12,6 +12,7 @@ from meetings.models import (
     FIRST_MEETING_YEAR,
     LAST_MEETING_YEAR,
     MAX_AGENDA_ITEM_MINUTES,
+    MINUTES_MAX_LENGTH,
     ActionItem,
     AgendaItem,
     Invitation,
@@ -251,6 +252,7 @@ class MinutesForm(forms.Form):
         label=_("Minutes"),
         widget=forms.Textarea(attrs={"rows": 20}),
         required=False,
+        max_length=MINUTES_MAX_LENGTH,
         help_text=_("Markdown formatting is allowed: # headings, **bold**, lists with -."),
     )
 

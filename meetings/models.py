@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import BoundedTextField
 from members.models import Municipality, Representative
 
 # Meetings lie in 2000–2100 (Berlin time): a mistyped year 0001 or 9999 could otherwise be
@@ -17,6 +18,8 @@ LAST_MEETING_YEAR = 2100
 EARLIEST_MEETING_TIME = datetime(FIRST_MEETING_YEAR, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
 MEETING_TIMES_END = datetime(LAST_MEETING_YEAR + 1, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
 MAX_AGENDA_ITEM_MINUTES = 600
+# Minutes of a whole day's meeting fit many times over.
+MINUTES_MAX_LENGTH = 50_000
 
 
 def validate_meeting_time(value):
@@ -41,7 +44,7 @@ class Series(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     reminder_offsets = models.JSONField(
         _("reminders (days before)"),
         default=_default_reminder_offsets,
@@ -80,7 +83,7 @@ class Meeting(models.Model):
     )
     number = models.PositiveIntegerField(_("number in the series"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     host = models.ForeignKey(
         Municipality,
         verbose_name=_("host municipality"),
@@ -92,7 +95,7 @@ class Meeting(models.Model):
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
     starts_at = models.DateTimeField(_("starts at"), validators=[validate_meeting_time])
     ends_at = models.DateTimeField(_("ends at"), validators=[validate_meeting_time])
-    venue = models.TextField(_("venue address"), blank=True)
+    venue = BoundedTextField(_("venue address"), blank=True, max_length=1000)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
@@ -149,7 +152,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     presenters = models.ManyToManyField(
         Representative, verbose_name=_("presenters"), blank=True, related_name="agenda_items"
     )
@@ -265,7 +268,12 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
     )
-    text = models.TextField(_("text"), blank=True, help_text=_("Markdown formatting is allowed."))
+    text = BoundedTextField(
+        _("text"),
+        blank=True,
+        max_length=MINUTES_MAX_LENGTH,
+        help_text=_("Markdown formatting is allowed."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
