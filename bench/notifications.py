@@ -145,7 +145,7 @@ def invitations_to_1000(
     """Outbox delivery through one worker vs raw smtplib, same messages, same SMTP server."""
     from meetings import services as meeting_services
     from meetings.models import Meeting
-    from notifications.models import OutgoingMessage
+    from notifications.models import Mailing, OutgoingMessage, scope_for
     from notifications.services import message_build_email
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -180,7 +180,7 @@ def invitations_to_1000(
             started = time.perf_counter()
             meeting_services.invitations_send(meeting=meeting, representatives=recipients)
             queued_after = time.perf_counter() - started
-            sent = OutgoingMessage.objects.filter(meeting=meeting, state="sent")
+            sent = OutgoingMessage.objects.filter(scope=scope_for(meeting), state="sent")
             log_path = Path(directory) / "worker.log"
             try:
                 _wait(lambda: sent.count() >= count, timeout=timeout, what=f"{count} sent mails")
@@ -196,7 +196,7 @@ def invitations_to_1000(
                 # CRLF line ends, as Django's SMTP backend sends them.
                 message_build_email(message=message).message(policy=policy.SMTP).as_bytes(),
             )
-            for message in OutgoingMessage.objects.filter(meeting=meeting).order_by("pk")
+            for message in OutgoingMessage.objects.filter(scope=scope_for(meeting)).order_by("pk")
         ]
         before = handler.count
         started = time.perf_counter()
@@ -219,7 +219,8 @@ def invitations_to_1000(
             stop_worker(worker)
         controller.stop()
         if meeting is not None:
-            OutgoingMessage.objects.filter(meeting=meeting).delete()
+            OutgoingMessage.objects.filter(scope=scope_for(meeting)).delete()
+            Mailing.objects.filter(scope=scope_for(meeting)).delete()
             meeting.delete()
 
 
@@ -266,7 +267,7 @@ def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
                 "meetings": meeting_count,
                 "messages": queued,
                 "rows": OutgoingMessage.objects.filter(
-                    kind__in=[OutgoingMessage.Kind.REMINDER, OutgoingMessage.Kind.RESPONSE_NUDGE]
+                    kind__in=[messages.Kind.REMINDER, messages.Kind.RESPONSE_NUDGE]
                 ).count(),
                 "sweep_seconds": round(first_seconds, 2),
                 "messages_per_second": round(queued / first_seconds, 1) if first_seconds else 0,

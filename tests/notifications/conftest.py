@@ -1,15 +1,20 @@
 import pytest
 
+from notifications import services, tasks
+
 
 @pytest.fixture
 def published(monkeypatch):
-    """Records the send tasks published instead of talking to a broker."""
-    from notifications.tasks import message_send
-
+    """Records the send tasks published (message id, countdown) instead of talking to a
+    broker; mailings are expanded right away, as the expansion task would."""
     calls = []
 
-    def apply_async(args, countdown=None, **options):
-        calls.append((args[0], countdown))
+    def send(args, countdown=None, **options):
+        calls.extend((message_id, countdown) for message_id in args[0])
 
-    monkeypatch.setattr(message_send, "apply_async", apply_async)
+    def expand(args, **options):
+        services.mailings_expand(mailing_ids=args[0])
+
+    monkeypatch.setattr(tasks.messages_send, "apply_async", send)
+    monkeypatch.setattr(tasks.mailings_expand_task, "apply_async", expand)
     return calls

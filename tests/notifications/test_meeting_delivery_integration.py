@@ -75,5 +75,10 @@ def test_scheduling_a_meeting_for_forty_people_delivers_forty_invitations_once(t
             assert calendar["METHOD"] == "REQUEST"
             assert str(event["ATTENDEE"]) == f"mailto:{recipient}"
             assert event.decoded("DTSTART") == meeting.starts_at
-    assert OutgoingMessage.objects.filter(kind="invitation", meeting=meeting).count() == 40
+    assert (
+        OutgoingMessage.objects.filter(
+            kind="invitation", scope=f"meetings.meeting:{meeting.pk}"
+        ).count()
+        == 40
+    )
     assert set(OutgoingMessage.objects.values_list("attempts", flat=True)) == {1}
