@@ -3,7 +3,12 @@
 - invitations_to_1000: a meeting sent out to 1,000 people through the real meetings service,
   delivered by ONE Celery worker to an SMTP server on loopback, next to raw smtplib sending
   of the same rendered messages to the same server.
-- reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings.
+  Targets: the request (``queue_seconds``) under 1 s; the outbox at least 30 % of smtplib
+  (``outbox_share_of_smtplib``). The outbox's time runs from the request to the last mail
+  accepted, so it includes expanding, rendering and building every message.
+- reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings
+  (target: the first sweep under 10 s; it records the mailings, writes the messages in bulk
+  and leaves rendering to the sending worker).
 
 Both leave the benchmark database as they found it (rows deleted or the transaction rolled
 back), so `make bench` stays repeatable.
@@ -28,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.run import free_port
+from roundtable.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,7 +183,12 @@ def invitations_to_1000(
         )
         with tempfile.TemporaryDirectory() as directory:
             worker = start_worker(env=env, log_path=Path(directory) / "worker.log")
+            # A web worker has its broker connection open; a fresh process would time the
+            # import and connection of kombu instead of the request.
+            with celery_app.producer_or_acquire() as producer:
+                producer.connection.ensure_connection(max_retries=3)
             started = time.perf_counter()
+            # What the staff request does: the service call, committed, tasks published.
             meeting_services.invitations_send(meeting=meeting, representatives=recipients)
             queued_after = time.perf_counter() - started
             sent = OutgoingMessage.objects.filter(scope=scope_for(meeting), state="sent")
@@ -206,10 +217,15 @@ def invitations_to_1000(
         smtplib_seconds = time.perf_counter() - started
         if handler.count - before != len(payloads):
             raise RuntimeError("smtplib: the SMTP server did not receive every message")
+        outbox_rate = count / outbox_seconds
+        smtplib_rate = len(payloads) / smtplib_seconds
         return {
             "messages": count,
-            "outbox_per_second": round(count / outbox_seconds, 1),
-            "smtplib_per_second": round(len(payloads) / smtplib_seconds, 1),
+            "outbox_per_second": round(outbox_rate, 1),
+            "smtplib_per_second": round(smtplib_rate, 1),
+            # Target: at least 0.30.
+            "outbox_share_of_smtplib": round(outbox_rate / smtplib_rate, 3),
+            # Target: under 1 s (the staff request that invites everybody).
             "queue_seconds": round(queued_after, 2),
             "outbox_seconds": round(outbox_seconds, 2),
             "smtplib_seconds": round(smtplib_seconds, 2),

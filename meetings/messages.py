@@ -619,31 +619,64 @@ def _reminder_recipients(mailings) -> dict[int, list[MailingRecipient]]:
         if previous is None or created_at > previous:
             last_reminded[(invitation_id, offset)] = created_at
     wanted = {Kind.REMINDER: Response.ACCEPTED, Kind.RESPONSE_NUDGE: Response.OPEN}
-    invitations_by_meeting: dict[int, list[Invitation]] = {}
-    for invitation in (
-        Invitation.objects.filter(meeting_id__in=meeting_ids, response__in=list(wanted.values()))
-        .select_related("representative__user", "representative__municipality")
+    # A first sweep reads tens of thousands of invitations: columns, not model instances.
+    invitations_by_meeting: dict[int, list[tuple]] = {}
+    for row in (
+        Invitation.objects.filter(
+            meeting_id__in=meeting_ids,
+            response__in=list(wanted.values()),
+            representative__anonymised_at__isnull=True,
+        )
+        .exclude(representative__email="")
         .order_by("pk")
+        .values_list(
+            "meeting_id",
+            "pk",
+            "response",
+            "created_at",
+            "representative__email",
+            "representative__title",
+            "representative__first_name",
+            "representative__last_name",
+            "representative__municipality__name",
+            "representative__user_id",
+            "representative__user__language",
+        )
     ):
-        invitations_by_meeting.setdefault(invitation.meeting_id, []).append(invitation)
+        invitations_by_meeting.setdefault(row[0], []).append(row[1:])
     result = {}
     for mailing in mailings:
         offset = int(mailing.params["offset_days"])
         due_at = datetime.fromisoformat(mailing.params["due_at"])
         starts_at = datetime.fromisoformat(mailing.params["starts_at"])
         recipients = []
-        for invitation in invitations_by_meeting.get(mailing.about_id, []):
-            if invitation.response != wanted[mailing.kind] or invitation.created_at > due_at:
+        for (
+            invitation_id,
+            response,
+            created_at,
+            email,
+            title,
+            first_name,
+            last_name,
+            municipality,
+            user_id,
+            language,
+        ) in invitations_by_meeting.get(mailing.about_id, []):
+            if response != wanted[mailing.kind] or created_at > due_at:
                 continue
-            if not invitation.representative.email:
-                continue
-            reminded_at = last_reminded.get((invitation.pk, offset))
+            reminded_at = last_reminded.get((invitation_id, offset))
             if reminded_at is not None and reminded_at >= due_at:
                 continue
+            name = Representative.name_of(title=title, first_name=first_name, last_name=last_name)
             recipients.append(
-                _invitation_recipient(
-                    invitation,
-                    key=_reminder_key(mailing.kind, invitation.pk, offset, starts_at),
+                MailingRecipient(
+                    email=email,
+                    idempotency_key=_reminder_key(mailing.kind, invitation_id, offset, starts_at),
+                    language=language or settings.LANGUAGE_CODE,
+                    label=f"{name} ({municipality})",
+                    user_id=user_id,
+                    about_model=Invitation,
+                    about_id=invitation_id,
                     reminder_offset_days=offset,
                 )
             )

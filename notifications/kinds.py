@@ -46,7 +46,11 @@ class MailingRecipient:
     language: str | None = None
     label: str = ""
     user_id: int | None = None
-    about: Any = None  # a model instance the mail is about (default: the mailing's)
+    # What the mail is about (default: the mailing's): a model instance, or, to spare
+    # building instances for thousands of rows, its model class and id.
+    about: Any = None
+    about_model: Any = None
+    about_id: int | None = None
     params: dict = field(default_factory=dict)
     reminder_offset_days: int | None = None
     headers: dict = field(default_factory=dict)

@@ -17,8 +17,9 @@ Delivery guarantee (why the states and locks look as they do):
    (``select_for_update``), takes a PostgreSQL session advisory lock per message and commits
    ``sending`` (attempts + 1). Messages not rendered yet are rendered now, each on its own:
    a rendering error marks that message failed (visible to staff) and the others go on.
-   Each message is marked ``sent`` (or retry/failed) right after its SMTP conversation, and
-   its advisory lock released. A second task for the same message (a duplicate from the
+   Each message is marked ``sent`` (or retry/failed) right after its SMTP conversation; the
+   advisory locks are released together at the end of the batch (a row marked ``sent`` is
+   skipped by its state already). A second task for the same message (a duplicate from the
    sweep, a Redis redelivery) sees ``sent`` and skips, or sees ``sending`` with the advisory
    lock held by a live worker and skips. When the connection breaks mid-batch, the message
    being sent is retried with backoff and the rest of the batch goes back to ``queued``
@@ -38,6 +39,8 @@ duplicate. The opposite choice (mark sent before SMTP) would lose mail instead. 
 """
 
 import base64
+import hashlib
+import json
 import logging
 import smtplib
 import uuid
@@ -48,7 +51,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -131,8 +134,11 @@ def _mail_domain() -> str:
     return address.strip(" >") or "localhost"
 
 
-def _new_message_id() -> str:
-    return make_msgid(domain=_mail_domain())
+def message_id_for(*, idempotency_key: str) -> str:
+    """The Message-ID header of a message: derived from its key, so that every try of the
+    same message (and a duplicate in the residual window) carries the same one."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{_mail_domain()}>"
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -269,7 +275,7 @@ def message_queue_rendered(
                     body_text=rendered.body_text,
                     body_html=rendered.body_html,
                     attachments=[_attachment_json(attachment) for attachment in attachments],
-                    headers={"Message-ID": _new_message_id(), **(headers or {})},
+                    headers=headers or {},
                     rendered_at=timezone.now(),
                     scope=scope,
                     idempotency_key=idempotency_key,
@@ -393,7 +399,7 @@ def mailings_expand(*, mailing_ids) -> list[int]:
             for mailing in group:
                 for recipient in recipients_by_mailing.get(mailing.pk, ()):
                     rows.append(_message_for_recipient(mailing, recipient, now=now))
-        OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        _insert_messages(rows)
         Mailing.objects.filter(pk__in=[mailing.pk for mailing in mailings]).update(
             state=Mailing.State.EXPANDED, expanded_at=now
         )
@@ -408,29 +414,83 @@ def mailings_expand(*, mailing_ids) -> list[int]:
     return message_ids
 
 
-def _message_for_recipient(mailing: Mailing, recipient, *, now) -> OutgoingMessage:
+# The columns an expansion writes; the others keep their defaults.
+_EXPANSION_COLUMNS = (
+    "kind",
+    "mailing_id",
+    "recipient_email",
+    "recipient_user_id",
+    "recipient_label",
+    "language",
+    "about_type_id",
+    "about_id",
+    "scope",
+    "params",
+    "reminder_offset_days",
+    "headers",
+    "idempotency_key",
+    "created_at",
+)
+_JSON_COLUMNS = {"params", "headers"}
+_INSERT_BATCH = 500
+
+
+def _message_for_recipient(mailing: Mailing, recipient, *, now) -> tuple:
+    """One row for ``_insert_messages``, in the order of ``_EXPANSION_COLUMNS``."""
     if recipient.about is not None:
-        about = {
-            "about_type": ContentType.objects.get_for_model(recipient.about),
-            "about_id": recipient.about.pk,
-        }
+        about_type_id = ContentType.objects.get_for_model(recipient.about).pk
+        about_id = recipient.about.pk
+    elif recipient.about_model is not None:
+        about_type_id = ContentType.objects.get_for_model(recipient.about_model).pk
+        about_id = recipient.about_id
     else:
-        about = {"about_type_id": mailing.about_type_id, "about_id": mailing.about_id}
-    return OutgoingMessage(
-        kind=mailing.kind,
-        mailing=mailing,
-        recipient_email=recipient.email,
-        recipient_user_id=recipient.user_id,
-        recipient_label=recipient.label[:300],
-        language=_language_or_default(recipient.language),
-        scope=mailing.scope,
-        params=recipient.params,
-        reminder_offset_days=recipient.reminder_offset_days,
-        headers={"Message-ID": _new_message_id(), **recipient.headers},
-        created_at=now,
-        idempotency_key=recipient.idempotency_key,
-        **about,
+        about_type_id, about_id = mailing.about_type_id, mailing.about_id
+    return (
+        mailing.kind,
+        mailing.pk,
+        recipient.email,
+        recipient.user_id,
+        recipient.label[:300],
+        _language_or_default(recipient.language),
+        about_type_id,
+        about_id,
+        mailing.scope,
+        json.dumps(recipient.params),
+        recipient.reminder_offset_days,
+        json.dumps(recipient.headers),
+        recipient.idempotency_key,
+        now,
     )
+
+
+def _insert_messages(rows: list[tuple]) -> None:
+    """Insert queued messages in bulk; a row whose idempotency key exists is skipped.
+
+    Plain parameterised SQL instead of ``bulk_create``: a reminder sweep writes tens of
+    thousands of rows, and building a model instance for each costs more than the insert.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(OutgoingMessage._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _EXPANSION_COLUMNS)
+    # PostgreSQL stores JSON as jsonb; SQLite (development) as text.
+    json_value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(
+        json_value if column in _JSON_COLUMNS else "%s" for column in _EXPANSION_COLUMNS
+    )
+    # The other NOT NULL columns: a fresh queued message, not rendered yet.
+    row_sql = f"({values}, %s, 0, '', '', '', {json_value % repr('[]')}, '')"
+    with connection.cursor() as cursor:
+        # Several hundred rows per statement: one parse and one round trip for each.
+        for start in range(0, len(rows), _INSERT_BATCH):
+            batch = rows[start : start + _INSERT_BATCH]
+            # Only column names and placeholders are put together; every value is a parameter.
+            sql = (
+                f"INSERT INTO {table} ({columns}, state, attempts, subject, body_text, "  # noqa: S608
+                f"body_html, attachments, last_error) VALUES {', '.join([row_sql] * len(batch))} "
+                f"ON CONFLICT (idempotency_key) DO NOTHING"
+            )
+            cursor.execute(sql, [value for row in batch for value in (*row, State.QUEUED.value)])
 
 
 def mailings_expand_pending(*, now: datetime | None = None, limit: int = 200) -> int:
@@ -586,12 +646,26 @@ class _SenderLocks:
             logger.warning("Could not release the sender lock of message %s.", message_id)
 
     def release_all(self) -> None:
-        for message_id in list(self.held):
-            self.release(message_id)
+        """Release every lock still held, in one query."""
+        if not self.held:
+            return
+        message_ids, self.held = sorted(self.held), set()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, (id %% 2147483647)::int) "
+                    "FROM unnest(%s::bigint[]) AS id",
+                    [ADVISORY_LOCK_NAMESPACE, message_ids],
+                )
+        except DatabaseError:
+            logger.warning("Could not release the sender locks of %s messages.", len(message_ids))
 
 
 def message_build_email(*, message: OutgoingMessage) -> EmailMultiAlternatives:
-    headers = dict(message.headers)
+    headers = {
+        "Message-ID": message_id_for(idempotency_key=message.idempotency_key),
+        **message.headers,
+    }
     reply_to = headers.pop("Reply-To", None)
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -724,7 +798,6 @@ def _apply_content(message: OutgoingMessage, kind, content: MessageContent) -> N
     message.body_text = rendered.body_text
     message.body_html = rendered.body_html
     message.attachments = [_attachment_json(attachment) for attachment in content.attachments]
-    # The Message-ID chosen at expansion stays, so a duplicate can be folded.
     message.headers = {**content.headers, **message.headers}
     message.rendered_at = timezone.now()
 
@@ -794,14 +867,12 @@ def messages_deliver(*, message_ids) -> dict[int, DeliveryOutcome]:
             for index, message in enumerate(claimed):
                 if message.pk in render_errors:
                     outcomes[message.pk] = _mark_failed_render(message, render_errors[message.pk])
-                    locks.release(message.pk)
                     continue
                 # No transaction and no row lock while the SMTP server is talking.
                 try:
                     mailer.send_messages([message_build_email(message=message)])
                 except Exception as error:
                     outcomes[message.pk] = _record_error(message=message, error=error)
-                    locks.release(message.pk)
                     if _connection_is_broken(error):
                         rest = [m for m in claimed[index + 1 :] if m.pk not in render_errors]
                         delay = outcomes[message.pk].retry_in or retry_delay(attempts=1) or 0
@@ -815,7 +886,6 @@ def messages_deliver(*, message_ids) -> dict[int, DeliveryOutcome]:
                     continue
                 _mark_sent(message, rendered_now=message.pk in unrendered)
                 outcomes[message.pk] = DeliveryOutcome("sent")
-                locks.release(message.pk)
         finally:
             mailer.close()
         return outcomes

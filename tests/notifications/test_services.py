@@ -168,7 +168,14 @@ def test_message_queue_stores_attachments_and_headers(published):
 
     assert message.attachments[0]["filename"] == "treffen.ics"
     assert message.headers["Reply-To"] == "orga@example.org"
-    assert message.headers["Message-ID"].startswith("<")
+
+
+def test_message_id_is_the_same_on_every_try_and_differs_between_messages():
+    first = services.message_id_for(idempotency_key="invitation:1")
+
+    assert first == services.message_id_for(idempotency_key="invitation:1")
+    assert first != services.message_id_for(idempotency_key="invitation:2")
+    assert first.startswith("<") and first.endswith("@example.org>")
 
 
 def test_idempotency_key_is_unique_in_the_database():
@@ -219,7 +226,9 @@ def test_message_deliver_sends_text_html_attachments_and_headers(published):
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
     assert email.reply_to == ["orga@example.org"]
     assert email.extra_headers["List-Unsubscribe"] == "<https://x.example/ab>"
-    assert email.extra_headers["Message-ID"] == message.headers["Message-ID"]
+    assert email.extra_headers["Message-ID"] == services.message_id_for(
+        idempotency_key=message.idempotency_key
+    )
     assert email.alternatives[0].mimetype == "text/html"
     assert email.attachments[0].filename == "treffen.ics"
     assert b"BEGIN:VCALENDAR" in email.attachments[0].content.encode()

@@ -2,11 +2,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from notifications import kinds
 from notifications.models import OutgoingMessage
 from tests.factories import MeetingFactory
 from tests.notifications.factories import OutgoingMessageFactory
+from tests.security.hostile import SCRIPT, hostile_text
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +290,20 @@ def test_outbox_is_for_agency_staff_only(client_for, representative_user):
     response = client_for(representative_user).get(reverse("notifications:outbox"))
 
     assert response.status_code == 403
+
+
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.fixed_dictionaries(
+        dict.fromkeys(("kind", "state", "recipient", "scope", "seite"), hostile_text)
+    )
+)
+def test_outbox_filters_with_hostile_input_never_fail(client_for, staff_user, query):
+    response = client_for(staff_user).get(reverse("notifications:outbox"), query)
+
+    assert response.status_code == 200
+    assert SCRIPT.encode() not in response.content
