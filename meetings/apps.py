@@ -7,5 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        # Sections of the members' pages (members.sections): members cannot import meetings.
+        from meetings.selectors import municipality_meetings_section  # noqa: PLC0415
+        from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
+
+        section_register(page=MUNICIPALITY, provider=municipality_meetings_section)
+
         # Registers the meeting mail kinds with the outbox; models must be loaded first.
         from meetings import messages  # noqa: F401, PLC0415

@@ -7,5 +7,11 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Good-practice examples")
 
     def ready(self):
+        # Sections of the members' pages (members.sections): members cannot import practices.
+        from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
+        from practices.selectors import municipality_practices_section  # noqa: PLC0415
+
+        section_register(page=MUNICIPALITY, provider=municipality_practices_section)
+
         # Registers the practice mail kinds with the outbox; models must be loaded first.
         from practices import messages  # noqa: F401, PLC0415

@@ -207,7 +207,7 @@ MAIN_PAGES += [
     *(MainPage(role, "members:municipality_detail", municipality_args) for role in MEMBER_ROLES),
     MainPage("representative", "members:profile"),
     MainPage("representative", "members:account_delete"),
-    MainPage("staff", "members:participation"),
+    MainPage("staff", "meetings:participation"),
     MainPage("staff", "notifications:preview_list"),
     MainPage("staff", "notifications:outbox", outbox_content),
     MainPage("staff", "notifications:scope_messages", meeting_mail_args),

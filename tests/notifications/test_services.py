@@ -99,7 +99,7 @@ def test_message_render_escapes_html_only_in_the_html_part():
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_message_render_every_kind_renders_with_its_sample(kind, language):
     rendered = services.message_render(
-        template_base=kind, context=kinds.sample_context(kind), language=language
+        template_base=kinds.get(kind).base, context=kinds.sample_context(kind), language=language
     )
 
     assert rendered.subject
