@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from members import services as member_services
 from notifications import services
 from notifications.models import OutgoingMessage
-from tests.factories import UserFactory
+from tests.factories import RepresentativeUserFactory, UserFactory
+from tests.notifications.factories import OutgoingMessageFactory
 from tests.notifications.realparts import free_port, smtp_server
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,27 @@ def test_password_reset_mail_is_in_the_persons_language(
     message = OutgoingMessage.objects.get(kind="account")
     assert message.language == "de"
     assert "Passwort" in message.subject or "Passwort" in message.body_text
+
+
+def test_deleting_an_account_blanks_the_persons_mail_and_keeps_the_record():
+    user = RepresentativeUserFactory(email="erika@example.org")
+    to_account = OutgoingMessageFactory(
+        recipient_user=user,
+        recipient_email="erika@example.org",
+        recipient_label="Erika Muster (Werdohl)",
+        body_text="Guten Tag Erika Muster,",
+        state=State.SENT,
+    )
+    # A mail to the representative's address from before the account existed.
+    to_address = OutgoingMessageFactory(recipient_email="Erika@example.org", state=State.SENT)
+    other = OutgoingMessageFactory(recipient_email="max@example.org")
+
+    member_services.account_delete(user=user)
+
+    for message in (to_account, to_address):
+        message.refresh_from_db()
+        assert message.recipient_email == "" and message.recipient_label == ""
+        assert "Erika" not in message.body_text + message.body_html + message.subject
+        assert message.state == State.SENT and message.kind == "invitation"
+    other.refresh_from_db()
+    assert other.recipient_email == "max@example.org"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,20 +113,22 @@ def test_a_process_killed_after_the_commit_is_finished_by_the_sweep_each_recipie
 
 
 def test_an_expansion_that_fails_midway_leaves_the_mailing_pending_and_nothing_written(
-    meeting, monkeypatch
+    meeting,
 ):
     _invite(meeting, 3)
     mailing = Mailing.objects.get()
-    original = OutgoingMessage.objects.bulk_create
 
-    def dies(*args, **kwargs):
-        original(*args, **kwargs)
-        raise ConnectionError("the worker lost the database")
+    def connection_lost_before_marking_expanded(execute, sql, params, many, context):
+        # The messages are inserted; the connection drops before the mailing is marked.
+        if sql.startswith('UPDATE "notifications_mailing"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(OutgoingMessage.objects, "bulk_create", dies)
-    with pytest.raises(ConnectionError):
+    with (
+        connection.execute_wrapper(connection_lost_before_marking_expanded),
+        pytest.raises(OperationalError),
+    ):
         services.mailings_expand(mailing_ids=[mailing.pk])
-    monkeypatch.undo()
 
     mailing.refresh_from_db()
     assert mailing.state == Mailing.State.PENDING
