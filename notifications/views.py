@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -65,8 +65,9 @@ def scope_messages(request, scope):
 
 
 def _safe_next(request) -> str | None:
+    """The page to return to: a path on this site, nothing else."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -90,7 +91,8 @@ def message_resend(request, pk):
         )
     target = _safe_next(request)
     if target:
-        return redirect(target)
+        # A URL, never a view name: redirect() would try to reverse anything else.
+        return HttpResponseRedirect(target)
     return redirect("notifications:message_detail", pk=message.pk)
 
 
