@@ -39,6 +39,7 @@ duplicate. The opposite choice (mark sent before SMTP) would lose mail instead. 
 """
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -57,6 +58,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.outage import OutageNote, RedisProbe
 from notifications import kinds
 from notifications.kinds import MessageAttachment, MessageContent
 from notifications.models import Mailing, OutgoingMessage
@@ -86,9 +88,15 @@ ALLOWED_TRANSITIONS = {
     State.SENT: set(),
 }
 
-# Publishing must not keep a web request waiting when Redis is down: fail fast, the sweep
-# publishes later.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# Publishing runs on the request path (after the commit): one quick retry for a dropped
+# connection, then the rows wait for the sweep. After a failure this process does not try
+# again for a few seconds, so a down or hung broker costs a request at most one timeout.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+BROKER_OUTAGE = OutageNote(
+    "The Celery broker",
+    seconds=5,
+    consequence="outgoing mail stays queued in the database until the sweep publishes it.",
+)
 
 # Namespace of the PostgreSQL advisory locks held while a message is being sent ("RTNT").
 ADVISORY_LOCK_NAMESPACE = 0x52544E54
@@ -175,12 +183,31 @@ def _kind_or_error(name: str) -> kinds.MessageKind:
 # --- queueing ----------------------------------------------------------------------------
 
 
+@functools.cache
+def _broker_probe() -> RedisProbe:
+    return RedisProbe(settings.CELERY_BROKER_URL, timeout=settings.BROKER_TIMEOUT_SECONDS)
+
+
+def _broker_reachable() -> bool:
+    """False while a recent failure says the broker is down (or it does not answer now)."""
+    if BROKER_OUTAGE.active():
+        return False
+    if not _broker_probe().answers():
+        BROKER_OUTAGE.record(TimeoutError("no answer to PING"))
+        return False
+    return True
+
+
 def messages_enqueue(*, message_ids, countdown: float | None = None) -> bool:
     """Publish send tasks in batches; False (and a log line) when the broker is unreachable."""
     # The tasks module imports this one (its tasks call the services).
     from notifications.tasks import messages_send  # noqa: PLC0415
 
     message_ids = list(message_ids)
+    if not message_ids:
+        return True
+    if not _broker_reachable():
+        return False
     size = settings.NOTIFICATIONS_BATCH_SIZE
     for start in range(0, len(message_ids), size):
         batch = message_ids[start : start + size]
@@ -188,9 +215,10 @@ def messages_enqueue(*, message_ids, countdown: float | None = None) -> bool:
             messages_send.apply_async(
                 (batch,), countdown=countdown, retry_policy=PUBLISH_RETRY_POLICY
             )
-        except Exception:
+        except Exception as error:
             # Any broker failure: the rows stay queued and the sweep publishes them again.
             logger.warning("Could not publish %s messages; the sweep will retry.", len(batch))
+            BROKER_OUTAGE.record(error)
             return False
     return True
 
@@ -295,10 +323,13 @@ def mailing_enqueue(*, mailing_ids) -> bool:
     # The tasks module imports this one (its tasks call the services).
     from notifications.tasks import mailings_expand_task  # noqa: PLC0415
 
+    if not _broker_reachable():
+        return False
     try:
         mailings_expand_task.apply_async((list(mailing_ids),), retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:
+    except Exception as error:
         logger.warning("Could not publish mailings %s; the sweep will expand them.", mailing_ids)
+        BROKER_OUTAGE.record(error)
         return False
     return True
 
@@ -495,6 +526,8 @@ def _insert_messages(rows: list[tuple]) -> None:
 
 def mailings_expand_pending(*, now: datetime | None = None, limit: int = 200) -> int:
     """Sweep: expand mailings left pending past the grace period; returns how many."""
+    # The sweep is how mail recovers from an outage: it always asks the broker afresh.
+    BROKER_OUTAGE.clear()
     ids = mailings_pending_ids(now=now or timezone.now(), limit=limit)
     expanded = 0
     for mailing_id in ids:
@@ -906,6 +939,8 @@ def messages_requeue_stuck(*, now: datetime | None = None, limit: int = 1000) ->
 
     Duplicates are harmless: delivery skips rows that are sent or being sent.
     """
+    # The sweep is how mail recovers from an outage: it always asks the broker afresh.
+    BROKER_OUTAGE.clear()
     ids = messages_needing_requeue_ids(now=now or timezone.now(), limit=limit)
     if not ids or not messages_enqueue(message_ids=ids):
         return 0

@@ -8,6 +8,7 @@ from notifications import kinds
 from notifications.kinds import MessageKind
 
 PRACTICE_STATUS = "practice_status"
+SEARCH_DIGEST = "search_digest"
 
 
 def _practice_status_sample() -> dict:
@@ -19,6 +20,30 @@ def _practice_status_sample() -> dict:
     }
 
 
+def _search_digest_sample() -> dict:
+    site = settings.SITE_URL
+    return {
+        "recipient_name": "Erika Mustermann",
+        "search_label": "Fachkräfte · Märkischer Kreis",
+        "search_url": f"{site}/praxisbeispiele/?q=Fachkr%C3%A4fte&kreis=05962",
+        "practices": [
+            {
+                "title": "Willkommenspaket für Neubürger",
+                "municipalities": "Werdohl",
+                "url": f"{site}/praxisbeispiele/willkommenspaket/",
+            }
+        ],
+        "unsubscribe_url": f"{site}/praxisbeispiele/abo/beispiel/abbestellen/",
+    }
+
+
+kinds.register(
+    MessageKind(
+        name=SEARCH_DIGEST,
+        label=_("New examples of a saved search"),
+        sample_context=_search_digest_sample,
+    )
+)
 kinds.register(
     MessageKind(
         name=PRACTICE_STATUS,

@@ -16,8 +16,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("notifications", "0001_initial")]
-AFTER = [("notifications", "0004_remove_domain_foreign_keys")]
+BEFORE = [("notifications", "0002_alter_outgoingmessage_kind")]
+AFTER = [("notifications", "0005_remove_domain_foreign_keys")]
 
 
 def _migrate(targets):

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0003_convert_links")]
+    dependencies = [("notifications", "0004_convert_links")]
 
     operations = [
         migrations.RemoveField(

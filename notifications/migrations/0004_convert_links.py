@@ -125,7 +125,7 @@ def generic_to_links(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_generic_references_and_mailings"),
+        ("notifications", "0003_generic_references_and_mailings"),
         ("meetings", "0002_initial"),
         ("members", "0001_initial"),
     ]

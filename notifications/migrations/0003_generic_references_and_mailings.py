@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("notifications", "0001_initial"),
+        ("notifications", "0002_alter_outgoingmessage_kind"),
         ("meetings", "0002_initial"),
         ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
