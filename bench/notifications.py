@@ -3,7 +3,12 @@
 - invitations_to_1000: a meeting sent out to 1,000 people through the real meetings service,
   delivered by ONE Celery worker to an SMTP server on loopback, next to raw smtplib sending
   of the same rendered messages to the same server.
-- reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings.
+  Targets: the request (``queue_seconds``) under 1 s; the outbox at least 30 % of smtplib
+  (``outbox_share_of_smtplib``). The outbox's time runs from the request to the last mail
+  accepted, so it includes expanding, rendering and building every message.
+- reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings
+  (target: the first sweep under 10 s; it records the mailings, writes the messages in bulk
+  and leaves rendering to the sending worker).
 
 Both leave the benchmark database as they found it (rows deleted or the transaction rolled
 back), so `make bench` stays repeatable.
@@ -24,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from realparts import CountingHandler, Worker, free_port, wait_for
+from roundtable.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +78,7 @@ def invitations_to_1000(
     """Outbox delivery through one worker vs raw smtplib, same messages, same SMTP server."""
     from meetings import services as meeting_services
     from meetings.models import Meeting
-    from notifications.models import OutgoingMessage
+    from notifications.models import Mailing, OutgoingMessage, scope_for
     from notifications.services import message_build_email
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -104,10 +110,15 @@ def invitations_to_1000(
         )
         with tempfile.TemporaryDirectory() as directory:
             worker = Worker(env=env, log_path=Path(directory) / "worker.log", concurrency=1)
+            # A web worker has its broker connection open; a fresh process would time the
+            # import and connection of kombu instead of the request.
+            with celery_app.producer_or_acquire() as producer:
+                producer.connection.ensure_connection(max_retries=3)
             started = time.perf_counter()
+            # What the staff request does: the service call, committed, tasks published.
             meeting_services.invitations_send(meeting=meeting, representatives=recipients)
             queued_after = time.perf_counter() - started
-            sent = OutgoingMessage.objects.filter(meeting=meeting, state="sent")
+            sent = OutgoingMessage.objects.filter(scope=scope_for(meeting), state="sent")
             log_path = Path(directory) / "worker.log"
             try:
                 wait_for(
@@ -128,7 +139,7 @@ def invitations_to_1000(
                 # CRLF line ends, as Django's SMTP backend sends them.
                 message_build_email(message=message).message(policy=policy.SMTP).as_bytes(),
             )
-            for message in OutgoingMessage.objects.filter(meeting=meeting).order_by("pk")
+            for message in OutgoingMessage.objects.filter(scope=scope_for(meeting)).order_by("pk")
         ]
         before = handler.count
         started = time.perf_counter()
@@ -138,10 +149,15 @@ def invitations_to_1000(
         smtplib_seconds = time.perf_counter() - started
         if handler.count - before != len(payloads):
             raise RuntimeError("smtplib: the SMTP server did not receive every message")
+        outbox_rate = count / outbox_seconds
+        smtplib_rate = len(payloads) / smtplib_seconds
         return {
             "messages": count,
-            "outbox_per_second": round(count / outbox_seconds, 1),
-            "smtplib_per_second": round(len(payloads) / smtplib_seconds, 1),
+            "outbox_per_second": round(outbox_rate, 1),
+            "smtplib_per_second": round(smtplib_rate, 1),
+            # Target: at least 0.30.
+            "outbox_share_of_smtplib": round(outbox_rate / smtplib_rate, 3),
+            # Target: under 1 s (the staff request that invites everybody).
             "queue_seconds": round(queued_after, 2),
             "outbox_seconds": round(outbox_seconds, 2),
             "smtplib_seconds": round(smtplib_seconds, 2),
@@ -151,7 +167,8 @@ def invitations_to_1000(
             worker.stop(graceful=True)
         controller.stop()
         if meeting is not None:
-            OutgoingMessage.objects.filter(meeting=meeting).delete()
+            OutgoingMessage.objects.filter(scope=scope_for(meeting)).delete()
+            Mailing.objects.filter(scope=scope_for(meeting)).delete()
             meeting.delete()
 
 
@@ -198,7 +215,7 @@ def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
                 "meetings": meeting_count,
                 "messages": queued,
                 "rows": OutgoingMessage.objects.filter(
-                    kind__in=[OutgoingMessage.Kind.REMINDER, OutgoingMessage.Kind.RESPONSE_NUDGE]
+                    kind__in=[messages.Kind.REMINDER, messages.Kind.RESPONSE_NUDGE]
                 ).count(),
                 "sweep_seconds": round(first_seconds, 2),
                 "messages_per_second": round(queued / first_seconds, 1) if first_seconds else 0,

@@ -12,3 +12,6 @@ class MeetingsConfig(AppConfig):
         from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
 
         section_register(page=MUNICIPALITY, provider=municipality_meetings_section)
+
+        # Registers the meeting mail kinds with the outbox; models must be loaded first.
+        from meetings import messages  # noqa: F401, PLC0415

@@ -1,6 +1,7 @@
 """iCalendar (.ics) output for meetings: single downloads, mail attachments and feeds."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
 from meetings.models import Meeting
 
@@ -103,6 +104,38 @@ def _event(
     return event
 
 
+@cache
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """The VTIMEZONE of a zone for the years the calendar's events fall in.
+
+    Over icalendar's default range (1970-2038) it has dozens of transitions, which cost tens
+    of milliseconds to compute and to write for every invitation; the events' years need two
+    per year. It depends only on its arguments, so it is computed once per process and shared
+    (it is only ever serialised).
+    """
+    try:
+        return Timezone.from_tzid(
+            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        )
+    except ValueError:
+        return None
+
+
+def _add_timezones(calendar: Calendar, *, meetings) -> None:
+    """Like ``Calendar.add_missing_timezones``, for the years of ``meetings`` only."""
+    years = [meeting.starts_at.year for meeting in meetings] + [
+        meeting.ends_at.year for meeting in meetings
+    ]
+    if not years:
+        return
+    position = len(calendar.timezones)
+    for tzid in sorted(calendar.get_missing_tzids()):
+        timezone_component = _vtimezone(tzid, min(years), max(years))
+        if timezone_component is not None:
+            calendar.subcomponents.insert(position, timezone_component)
+            position += 1
+
+
 def _calendar(method: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -125,7 +158,7 @@ def meeting_ics(
     calendar.add_component(
         _event(meeting, method=method, attendee=attendee, show_online_link=show_online_link)
     )
-    calendar.add_missing_timezones()
+    _add_timezones(calendar, meetings=[meeting])
     return calendar.to_ical()
 
 
@@ -137,6 +170,7 @@ def meetings_feed_ics(
 
     with_alarms adds the series' reminder offsets as alarms (not to cancelled meetings).
     """
+    meetings = list(meetings)
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", "Runder Tisch")
     for meeting in meetings:
@@ -148,5 +182,5 @@ def meetings_feed_ics(
                 with_alarms=with_alarms,
             )
         )
-    calendar.add_missing_timezones()
+    _add_timezones(calendar, meetings=meetings)
     return calendar.to_ical()

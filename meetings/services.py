@@ -1,5 +1,6 @@
-"""Writes for meetings. Each function runs in one transaction and calls the notification
-points in meetings.notifications where people must learn about the change."""
+"""Writes for meetings. Each function runs in one transaction; where people must learn about
+the change, it records the mailing in that same transaction (meetings.messages), so that a
+committed change always ends in its mails and a rolled-back one in none."""
 
 import secrets
 from datetime import timedelta
@@ -10,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import notifications
+from meetings import messages
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -59,8 +60,10 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         changed = []
+        previous = {}
         for field in MEETING_FIELDS:
             if field in data and getattr(meeting, field) != data[field]:
+                previous[field] = getattr(meeting, field)
                 setattr(meeting, field, data[field])
                 changed.append(field)
         if not changed:
@@ -71,9 +74,7 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
         meeting.full_clean()
         meeting.save()
         if calendar_changed and meeting.status == Meeting.Status.SCHEDULED:
-            transaction.on_commit(
-                lambda: notifications.meeting_changed(meeting=meeting, changed_fields=changed)
-            )
+            messages.update_record(meeting=meeting, changed_fields=changed, previous=previous)
     return changed
 
 
@@ -155,7 +156,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
         if was_announced:
-            transaction.on_commit(lambda: notifications.meeting_cancelled(meeting=meeting))
+            messages.cancellation_record(meeting=meeting)
     return meeting
 
 
@@ -254,7 +255,7 @@ def invitations_send(
             update_fields.append("status")
         meeting.save(update_fields=update_fields)
         if created:
-            transaction.on_commit(lambda: notifications.invitations_created(invitations=created))
+            messages.invitations_record(meeting=meeting, invitations=created)
     return created
 
 
@@ -297,12 +298,9 @@ def invitation_substitute(
         invitation.responded_at = timezone.now()
         invitation.note = _("Sends %(name)s instead.") % {"name": substitute.full_name}
         invitation.save(update_fields=["response", "responded_at", "note"])
-        transaction.on_commit(
-            lambda: notifications.substitute_sent(
-                invitation=invitation, substitute_invitation=replacement
-            )
+        messages.invitations_record(
+            meeting=invitation.meeting, invitations=[replacement], substitute_for=invitation
         )
-        transaction.on_commit(lambda: notifications.invitations_created(invitations=[replacement]))
     return replacement
 
 
@@ -345,7 +343,7 @@ def minutes_publish(*, meeting: Meeting, editor) -> Minutes:
         minutes.published_at = timezone.now()
         minutes.last_editor = editor
         minutes.save()
-        transaction.on_commit(lambda: notifications.minutes_published(meeting=meeting))
+        messages.minutes_record(meeting=meeting)
     return minutes
 
 

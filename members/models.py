@@ -305,7 +305,12 @@ class Representative(models.Model):
             return _("Former representative of %(municipality)s") % {
                 "municipality": self.municipality.name
             }
-        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+        return self.name_of(title=self.title, first_name=self.first_name, last_name=self.last_name)
+
+    @staticmethod
+    def name_of(*, title: str, first_name: str, last_name: str) -> str:
+        """How a person's name is written, for code that reads the columns without a row."""
+        return " ".join(part for part in (title, first_name, last_name) if part)
 
     @property
     def is_current(self):

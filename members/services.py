@@ -15,10 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.slugs import german_slugify
+from members.messages import PORTAL_INVITATION
 from members.models import District, Municipality, PortalInvitation, Representative, User
 from members.permissions import STAFF_GROUP_NAME
-from notifications.models import OutgoingMessage
-from notifications.services import RenderedMessage, message_queue, message_render
+from notifications.services import (
+    RenderedMessage,
+    message_queue,
+    message_render,
+    messages_anonymise_for_user,
+)
 
 # What agency staff may do in the admin: manage the members, meetings and practices apps.
 STAFF_APPS = ("members", "meetings", "practices", "roundtable", "notifications")
@@ -217,7 +222,7 @@ def portal_invitation_context(*, invitation: PortalInvitation) -> dict:
 def portal_invitation_message(*, invitation: PortalInvitation) -> RenderedMessage:
     """Render the invitation e-mail (subject, text and HTML) in the recipient's language."""
     return message_render(
-        template_base=OutgoingMessage.Kind.PORTAL_INVITATION,
+        template_base=PORTAL_INVITATION,
         context=portal_invitation_context(invitation=invitation),
         language=_portal_invitation_language(invitation),
     )
@@ -240,14 +245,14 @@ def portal_invitation_send(*, invitation_id: int) -> bool:
         return False
     representative = invitation.representative
     message_queue(
-        kind=OutgoingMessage.Kind.PORTAL_INVITATION,
+        kind=PORTAL_INVITATION,
         recipient_email=invitation.email,
         idempotency_key=f"portal_invitation:{invitation.pk}",
-        template_base=OutgoingMessage.Kind.PORTAL_INVITATION,
         context=portal_invitation_context(invitation=invitation),
         language=_portal_invitation_language(invitation),
         recipient_user=representative.user,
-        recipient_representative=representative,
+        recipient_label=f"{representative.full_name} ({representative.municipality})",
+        about=invitation,
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
@@ -329,6 +334,7 @@ def account_delete(*, user: User) -> None:
     today = timezone.localdate()
     now = timezone.now()
     representatives = list(Representative.objects.select_for_update().filter(user=user))
+    emails = {representative.email for representative in representatives}
     for representative in representatives:
         representative.salutation = ""
         representative.title = ""
@@ -350,4 +356,8 @@ def account_delete(*, user: User) -> None:
     PortalInvitation.objects.filter(representative_id__in=ids).delete()
     # Notes in responses are free text and may be personal; the response itself stays.
     Invitation.objects.filter(representative_id__in=ids).update(note="")
+    # Mail to the person: address, name, bodies and attachments go, the delivery record stays.
+    messages_anonymise_for_user(user=user, email=user.email)
+    for address in emails - {"", user.email}:
+        messages_anonymise_for_user(email=address)
     user.delete()

@@ -1,100 +1,104 @@
-"""Sample contexts for the staff preview of each message kind (rendered, never sent).
+"""The registry of mail kinds. Domain apps register theirs; this app knows none of them.
 
-The templates of a kind receive exactly these names from the business services; keep the
-samples in step when a template starts using a new name.
+A kind says how to produce its mails:
+
+- ``template_base``: ``templates/notifications/<base>_subject.txt``, ``<base>.txt`` and
+  ``<base>.html``.
+- ``sample_context``: a realistic context for the staff preview (rendered, never sent).
+- ``recipients`` (kinds sent through a ``Mailing``): given pending mailings, the recipients
+  of each, as ``MailingRecipient`` rows; called off the request path by the expansion task.
+- ``contents`` (kinds rendered at send time): given queued messages, the template context,
+  attachments and headers of each; called by the sending worker, once per batch.
+
+Register in the domain app's ``AppConfig.ready`` (or a module it imports), e.g.
+``kinds.register(MessageKind(name="invitation", label=_("Invitation"), ...))``.
 """
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.conf import settings
-from django.utils.translation import gettext as _
-
-from meetings.models import AgendaItem, Meeting
-from notifications.models import OutgoingMessage
-
-Kind = OutgoingMessage.Kind
+from django.utils.functional import Promise
 
 
-def _sample_meeting() -> Meeting:
-    starts_at = datetime(2026, 12, 3, 14, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return Meeting(
-        title="15. Runder Tisch – Willkommen in Südwestfalen",
-        format=Meeting.Format.HYBRID,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        venue="Rathaus Werdohl, Goethestraße 51, 58791 Werdohl",
-        online_url="https://konferenz.example.org/runder-tisch",
-    )
+@dataclass(frozen=True)
+class MessageAttachment:
+    filename: str
+    content: bytes | str
+    content_type: str = "application/octet-stream"
 
 
-def _meeting_context() -> dict:
-    site = settings.SITE_URL
-    return {
-        "recipient_name": "Erika Mustermann",
-        "meeting": _sample_meeting(),
-        "meeting_url": f"{site}/treffen/15/",
-        "agenda_items": [
-            AgendaItem(title="Begrüßung durch die Gastgeberkommune"),
-            AgendaItem(title="Neubürger-Gewinnung: Erfahrungen aus Olpe"),
-            AgendaItem(title="Verschiedenes"),
-        ],
-        "response_urls": {
-            answer: f"{site}/treffen/antwort/beispiel/{answer}/"
-            for answer in ("accept", "decline", "tentative")
-        },
-    }
+@dataclass(frozen=True)
+class MessageContent:
+    """What one message is rendered from: its template context, attachments and headers."""
+
+    context: dict
+    attachments: list[MessageAttachment] = field(default_factory=list)
+    headers: dict = field(default_factory=dict)
 
 
-def sample_context(kind: str) -> dict:
-    """A realistic context for ``kind``; strings in the active language where they vary."""
-    site = settings.SITE_URL
-    context = {"recipient_name": "Erika Mustermann"}
-    if kind in {
-        Kind.INVITATION,
-        Kind.UPDATE,
-        Kind.CANCELLATION,
-        Kind.REMINDER,
-        Kind.RESPONSE_NUDGE,
-        Kind.MINUTES_PUBLISHED,
-    }:
-        context = _meeting_context()
-    if kind == Kind.UPDATE:
-        context["changes"] = [_("The start time has changed.")]
-    if kind == Kind.REMINDER:
-        context["unsubscribe_url"] = f"{site}/mitglieder/profil/"
-    if kind == Kind.MINUTES_PUBLISHED:
-        context["minutes_url"] = f"{site}/treffen/15/protokoll/"
-    if kind == Kind.ACTION_ITEM_REMINDER:
-        context.update(
-            meeting=_sample_meeting(),
-            action_item_title="Ergebnisse der Umfrage an alle Kommunen schicken",
-            due_on=date(2026, 12, 17),
-            action_item_url=f"{site}/treffen/15/",
-        )
-    if kind == Kind.PORTAL_INVITATION:
-        context.update(
-            municipality_name="Werdohl",
-            invite_url=f"{site}/mitglieder/einladung/beispiel/",
-            expires_at=datetime(2026, 12, 17, 18, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)),
-        )
-    if kind == Kind.PRACTICE_STATUS:
-        context.update(
-            practice_title="Willkommenspaket für Neubürger",
-            status_label=_("Published"),
-            practice_url=f"{site}/praxisbeispiele/willkommenspaket/",
-        )
-    if kind == Kind.SEARCH_DIGEST:
-        context.update(
-            search_label="Fachkräfte · Märkischer Kreis",
-            search_url=f"{site}/praxisbeispiele/?q=Fachkr%C3%A4fte&kreis=05962",
-            practices=[
-                {
-                    "title": "Willkommenspaket für Neubürger",
-                    "municipalities": "Werdohl",
-                    "url": f"{site}/praxisbeispiele/willkommenspaket/",
-                }
-            ],
-            unsubscribe_url=f"{site}/praxisbeispiele/abo/beispiel/abbestellen/",
-        )
-    return context
+@dataclass(frozen=True)
+class MailingRecipient:
+    """One recipient of a mailing, as the expansion writes its ``OutgoingMessage``."""
+
+    email: str
+    idempotency_key: str
+    language: str | None = None
+    label: str = ""
+    user_id: int | None = None
+    # What the mail is about (default: the mailing's): a model instance, or, to spare
+    # building instances for thousands of rows, its model class and id.
+    about: Any = None
+    about_model: Any = None
+    about_id: int | None = None
+    params: dict = field(default_factory=dict)
+    reminder_offset_days: int | None = None
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    name: str
+    label: str | Promise
+    sample_context: Callable[[], dict]
+    template_base: str = ""
+    # mailings (in one batch) → {mailing id: [MailingRecipient, ...]}
+    recipients: Callable[[list], dict[int, Iterable[MailingRecipient]]] | None = None
+    # messages (in one batch) → {message id: MessageContent}; a missing id or an exception
+    # for one message marks that message failed.
+    contents: Callable[[list], dict[int, MessageContent]] | None = None
+
+    @property
+    def base(self) -> str:
+        return self.template_base or self.name
+
+
+_KINDS: dict[str, MessageKind] = {}
+
+
+def register(kind: MessageKind) -> MessageKind:
+    """Add a kind; registering the same name twice with a different kind is a mistake."""
+    existing = _KINDS.get(kind.name)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Mail kind {kind.name!r} is registered twice")
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> MessageKind | None:
+    return _KINDS.get(name)
+
+
+def all_kinds() -> list[MessageKind]:
+    """Every registered kind, in the order of registration."""
+    return list(_KINDS.values())
+
+
+def kind_label(name: str) -> str:
+    kind = _KINDS.get(name)
+    return str(kind.label) if kind is not None else name
+
+
+def sample_context(name: str) -> dict:
+    """A realistic context for the preview of ``name`` (KeyError when not registered)."""
+    return _KINDS[name].sample_context()

@@ -3,9 +3,13 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 
-from notifications.models import OutgoingMessage
+from notifications.models import Mailing, OutgoingMessage
+
+# The list pages never show bodies or attachments.
+LIST_DEFERRED = ("body_text", "body_html", "attachments", "params", "headers")
 
 
 def messages_needing_requeue_ids(*, now: datetime, limit: int = 1000) -> list[int]:
@@ -27,20 +31,63 @@ def messages_needing_requeue_ids(*, now: datetime, limit: int = 1000) -> list[in
     )
 
 
-def messages_for_meeting(*, meeting) -> list[OutgoingMessage]:
-    """All messages about a meeting with their recipients, newest first."""
+def mailings_pending_ids(*, now: datetime, limit: int = 200) -> list[int]:
+    """Mailings recorded but not expanded within the grace period (the expansion was lost)."""
+    created_before = now - timedelta(seconds=settings.NOTIFICATIONS_QUEUED_GRACE_SECONDS)
     return list(
-        OutgoingMessage.objects.filter(meeting=meeting)
-        .select_related("recipient_representative__municipality")
-        .defer("body_text", "body_html", "attachments")
+        Mailing.objects.filter(state=Mailing.State.PENDING, created_at__lte=created_before)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def messages_for_scope(*, scope: str) -> list[OutgoingMessage]:
+    """All messages of a scope ("meetings.meeting:12"), newest first, without bodies."""
+    return list(
+        OutgoingMessage.objects.filter(scope=scope)
+        .defer(*LIST_DEFERRED)
         .order_by("-created_at", "-id")
     )
 
 
-def messages_recent(*, limit: int = 200) -> list[OutgoingMessage]:
-    """The latest messages of any kind (development mailbox)."""
-    return list(
-        OutgoingMessage.objects.select_related("meeting")
-        .defer("body_text", "body_html", "attachments")
-        .order_by("-created_at", "-id")[:limit]
-    )
+def messages_filtered(*, kind: str = "", state: str = "", recipient: str = "", scope: str = ""):
+    """The outbox list: every message, newest first, narrowed by the filters given.
+
+    A queryset, so that the page paginates it in the database.
+    """
+    queryset = OutgoingMessage.objects.defer(*LIST_DEFERRED).order_by("-created_at", "-id")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if state:
+        queryset = queryset.filter(state=state)
+    if recipient:
+        queryset = queryset.filter(
+            Q(recipient_email__icontains=recipient) | Q(recipient_label__icontains=recipient)
+        )
+    if scope:
+        queryset = queryset.filter(scope=scope)
+    return queryset
+
+
+def message_counts_by_state(*, scope: str = "") -> dict[str, int]:
+    """How many messages are in each state (of a scope, or all)."""
+    queryset = OutgoingMessage.objects.all()
+    if scope:
+        queryset = queryset.filter(scope=scope)
+    return dict(queryset.order_by().values_list("state").annotate(count=Count("id")))
+
+
+def scope_object(*, scope: str):
+    """The object a scope string names ("meetings.meeting:12"), or None."""
+    label, _separator, pk = scope.partition(":")
+    app_label, _dot, model = label.partition(".")
+    if not (app_label and model and pk.isdigit()):
+        return None
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist:
+        return None
+    model_class = content_type.model_class()
+    if model_class is None:
+        return None
+    return model_class._default_manager.filter(pk=int(pk)).first()

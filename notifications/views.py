@@ -1,35 +1,87 @@
-"""Staff pages for outgoing mail: per meeting, previews, and the development mailbox."""
+"""Staff pages for outgoing mail: the outbox, the mail about one object, previews, resend."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.guards import permission_required
-from meetings.models import Meeting
 from notifications import kinds, permissions, selectors, services
+from notifications.forms import OutboxFilterForm
 from notifications.models import OutgoingMessage
+
+OUTBOX_PAGE_SIZE = 50
+
+staff_view = permission_required(permissions.can_view_messages)
+staff_resend = permission_required(permissions.can_resend_messages)
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
-def meeting_messages(request, meeting_id):
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+@staff_view
+def outbox(request):
+    """Every mail the portal sent or will send, newest first, with filters."""
+    form = OutboxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.messages_filtered(
+        kind=filters.get("kind", ""),
+        state=filters.get("state", ""),
+        recipient=filters.get("recipient", ""),
+        scope=filters.get("scope", ""),
+    )
+    page = Paginator(queryset, OUTBOX_PAGE_SIZE).get_page(request.GET.get("seite"))
+    params = request.GET.copy()
+    params.pop("seite", None)
+    scope = filters.get("scope", "")
     return render(
         request,
-        "notifications/meeting_messages.html",
-        {"meeting": meeting, "outgoing_messages": selectors.messages_for_meeting(meeting=meeting)},
+        "notifications/outbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "scope_object": selectors.scope_object(scope=scope) if scope else None,
+            "mail_to_files": settings.DEBUG,
+        },
     )
 
 
+@require_GET
+@staff_view
+def scope_messages(request, scope):
+    """The delivery page of one object (a meeting): every mail about it and its state."""
+    subject = selectors.scope_object(scope=scope)
+    if subject is None:
+        raise Http404
+    outgoing = selectors.messages_for_scope(scope=scope)
+    return render(
+        request,
+        "notifications/scope_messages.html",
+        {"subject": subject, "scope": scope, "outgoing_messages": outgoing},
+    )
+
+
+def _safe_next(request) -> str | None:
+    """The page to return to: a path on this site, nothing else."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @require_POST
-@permission_required(permissions.can_manage_messages)
+@staff_resend
 def message_resend(request, pk):
-    message = get_object_or_404(OutgoingMessage, pk=pk)
+    message = get_object_or_404(OutgoingMessage.objects.defer(*selectors.LIST_DEFERRED), pk=pk)
     if message.state != OutgoingMessage.State.FAILED:
         messages.error(request, _("Only failed messages can be sent again."))
+    elif not message.recipient_email:
+        messages.error(request, _("This message has no recipient any more."))
     else:
         services.message_resend(message=message)
         messages.success(
@@ -37,20 +89,29 @@ def message_resend(request, pk):
             _("The message to %(recipient)s will be sent again.")
             % {"recipient": message.recipient_email},
         )
-    if message.meeting_id:
-        return redirect("notifications:meeting_messages", meeting_id=message.meeting_id)
+    target = _safe_next(request)
+    if target:
+        # A URL, never a view name: redirect() would try to reverse anything else.
+        return HttpResponseRedirect(target)
     return redirect("notifications:message_detail", pk=message.pk)
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
+@staff_view
 def message_detail(request, pk):
-    message = get_object_or_404(OutgoingMessage.objects.select_related("meeting"), pk=pk)
-    return render(request, "notifications/message_detail.html", {"message": message})
+    message = get_object_or_404(OutgoingMessage, pk=pk)
+    return render(
+        request,
+        "notifications/message_detail.html",
+        {
+            "message": message,
+            "scope_object": selectors.scope_object(scope=message.scope) if message.scope else None,
+        },
+    )
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
+@staff_view
 def message_html(request, pk):
     """The HTML part as the recipient's mail program shows it."""
     message = get_object_or_404(OutgoingMessage.objects.only("body_html"), pk=pk)
@@ -58,33 +119,36 @@ def message_html(request, pk):
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
+@staff_view
 def preview_list(request):
     return render(
-        request, "notifications/preview_list.html", {"kinds": OutgoingMessage.Kind.choices}
+        request,
+        "notifications/preview_list.html",
+        {"kinds": [(kind.name, kind.label) for kind in kinds.all_kinds()]},
     )
 
 
-def _preview_render(kind, language):
-    if kind not in OutgoingMessage.Kind.values:
+def _preview_render(kind_name, language):
+    if language not in dict(settings.LANGUAGES):
         raise Http404
-    return services.message_render(
-        template_base=kind, context=kinds.sample_context(kind), language=language
+    kind = kinds.get(kind_name)
+    if kind is None:
+        raise Http404
+    return kind, services.message_render(
+        template_base=kind.base, context=kind.sample_context(), language=language
     )
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
+@staff_view
 def preview(request, kind, language):
-    if language not in dict(settings.LANGUAGES):
-        raise Http404
-    rendered = _preview_render(kind, language)
+    message_kind, rendered = _preview_render(kind, language)
     return render(
         request,
         "notifications/preview.html",
         {
             "kind": kind,
-            "kind_label": OutgoingMessage.Kind(kind).label,
+            "kind_label": message_kind.label,
             "language": language,
             "languages": settings.LANGUAGES,
             "rendered": rendered,
@@ -93,20 +157,7 @@ def preview(request, kind, language):
 
 
 @require_GET
-@permission_required(permissions.can_manage_messages)
+@staff_view
 def preview_html(request, kind, language):
-    if language not in dict(settings.LANGUAGES):
-        raise Http404
-    rendered = _preview_render(kind, language)
+    _kind, rendered = _preview_render(kind, language)
     return HttpResponse(rendered.body_html, content_type="text/html; charset=utf-8")
-
-
-@require_GET
-@permission_required(permissions.can_manage_messages)
-def outbox(request):
-    """Development only: every recent mail, readable without an SMTP server."""
-    if not settings.DEBUG:
-        raise Http404
-    return render(
-        request, "notifications/outbox.html", {"outgoing_messages": selectors.messages_recent()}
-    )

@@ -12,3 +12,6 @@ class PracticesConfig(AppConfig):
         from practices.selectors import municipality_practices_section  # noqa: PLC0415
 
         section_register(page=MUNICIPALITY, provider=municipality_practices_section)
+
+        # Registers the practice mail kinds with the outbox; models must be loaded first.
+        from practices import messages  # noqa: F401, PLC0415

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from common.slugs import unique_slug
 from members import permissions as member_permissions
-from notifications.models import OutgoingMessage
 from notifications.services import message_queue
 from practices import notifications, permissions
 from practices.cache import library_changed
+from practices.messages import SEARCH_DIGEST
 from practices.models import (
     Adoption,
     Practice,
@@ -393,10 +393,9 @@ def search_digest_send(*, subscription: SearchSubscription, now=None) -> bool:
     unsubscribe_url = f"{site}{reverse('practices:unsubscribe', args=[token])}"
     with transaction.atomic():
         message_queue(
-            kind=OutgoingMessage.Kind.SEARCH_DIGEST,
+            kind=SEARCH_DIGEST,
             recipient_email=user.email,
             idempotency_key=f"search_digest:{subscription.pk}:{_digest_week(now)}",
-            template_base=OutgoingMessage.Kind.SEARCH_DIGEST,
             context={
                 "recipient_name": user.get_full_name() or user.email,
                 "search_label": search_label(query_string=subscription.query_string),

@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.messages_requeue_stuck",
         "schedule": 120.0,
     },
+    # Bodies of mail sent before NOTIFICATIONS_BODY_RETENTION_DAYS are blanked.
+    "notifications-purge-bodies": {
+        "task": "notifications.messages_purge_bodies",
+        "schedule": 24 * 60 * 60.0,
+    },
     # Meeting reminders and response nudges: each goes once, so running often only makes
     # them punctual (at most this late after the reminder time).
     "meetings-reminders": {
@@ -323,6 +328,11 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
 NOTIFICATIONS_QUEUED_GRACE_SECONDS = env.float("NOTIFICATIONS_QUEUED_GRACE_SECONDS", default=60.0)
 NOTIFICATIONS_STUCK_SECONDS = env.float("NOTIFICATIONS_STUCK_SECONDS", default=300.0)
+# One send task carries this many messages, sent over one SMTP connection.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
+# Subject, bodies and attachments of sent mail are blanked after this many days; the
+# delivery record (who, what kind, when, state) stays.
+NOTIFICATIONS_BODY_RETENTION_DAYS = env.int("NOTIFICATIONS_BODY_RETENTION_DAYS", default=180)
 # Owners of open action items are reminded this many days before the due date.
 NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS = env.int(
     "NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS", default=3

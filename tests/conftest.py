@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from notifications import services, tasks
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the
@@ -98,13 +99,36 @@ def client_for(db):
 
 @pytest.fixture
 def published(monkeypatch):
-    """Records the mail send tasks published instead of talking to a broker."""
-    from notifications.tasks import message_send
-
+    """Records the send tasks published (message id, countdown) instead of talking to a
+    broker; mailings are expanded right away, as the expansion task would."""
     calls = []
 
-    def apply_async(args, countdown=None, **options):
-        calls.append((args[0], countdown))
+    def send(args, countdown=None, **options):
+        calls.extend((message_id, countdown) for message_id in args[0])
 
-    monkeypatch.setattr(message_send, "apply_async", apply_async)
+    def expand(args, **options):
+        services.mailings_expand(mailing_ids=args[0])
+
+    monkeypatch.setattr(tasks.messages_send, "apply_async", send)
+    monkeypatch.setattr(tasks.mailings_expand_task, "apply_async", expand)
     return calls
+
+
+@pytest.fixture
+def outbox(monkeypatch):
+    """The outbox's tasks run in the test's process when they are published: mailings are
+    expanded and messages sent to Django's test mailbox (``mail.outbox``). Publishing
+    happens after the commit, so tests wrap the action in
+    ``django_capture_on_commit_callbacks(execute=True)``. Returns the ids sent per batch."""
+    batches = []
+
+    def send(args, countdown=None, **options):
+        batches.append(list(args[0]))
+        services.messages_deliver(message_ids=args[0])
+
+    def expand(args, **options):
+        services.mailings_expand(mailing_ids=args[0])
+
+    monkeypatch.setattr(tasks.messages_send, "apply_async", send)
+    monkeypatch.setattr(tasks.mailings_expand_task, "apply_async", expand)
+    return batches

@@ -142,6 +142,23 @@ def meeting_args(users):
     return [_meeting_with_content(users).pk]
 
 
+def outbox_content(users):
+    from tests.notifications.factories import OutgoingMessageFactory
+
+    meeting = _meeting_with_content(users)
+    OutgoingMessageFactory(meeting=meeting, recipient_label="Erika Muster (Werdohl)")
+    OutgoingMessageFactory(meeting=meeting, state="failed", last_error="550 Mailbox unavailable")
+    return []
+
+
+def meeting_mail_args(users):
+    from tests.notifications.factories import OutgoingMessageFactory
+
+    meeting = _meeting_with_content(users)
+    OutgoingMessageFactory(meeting=meeting, state="failed", last_error="550 Mailbox unavailable")
+    return [f"meetings.meeting:{meeting.pk}"]
+
+
 def practice_args(users):
     from tests import factories
 
@@ -192,6 +209,8 @@ MAIN_PAGES += [
     MainPage("representative", "members:account_delete"),
     MainPage("staff", "meetings:participation"),
     MainPage("staff", "notifications:preview_list"),
+    MainPage("staff", "notifications:outbox", outbox_content),
+    MainPage("staff", "notifications:scope_messages", meeting_mail_args),
 ]
 
 

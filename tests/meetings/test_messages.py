@@ -11,6 +11,7 @@ from icalendar import Calendar
 from meetings import messages
 from meetings import services as meeting_services
 from meetings.models import Invitation, Meeting
+from notifications import services
 from notifications.models import OutgoingMessage
 from tests.factories import (
     AgendaItemFactory,
@@ -25,7 +26,7 @@ from tests.meetings.factories import ActionItemFactory, MinutesFactory
 
 pytestmark = pytest.mark.django_db
 
-Kind = OutgoingMessage.Kind
+Kind = messages.Kind
 Response = Invitation.Response
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -65,6 +66,10 @@ def _invite(meeting, django_capture_on_commit_callbacks, people):
 
 
 def _messages(kind):
+    """The messages of a kind as their recipients get them: queued ones are sent (to the
+    test mailbox) first, which renders them."""
+    queued = OutgoingMessage.objects.filter(kind=kind, state=OutgoingMessage.State.QUEUED)
+    services.messages_deliver(message_ids=list(queued.values_list("pk", flat=True)))
     return list(OutgoingMessage.objects.filter(kind=kind).order_by("recipient_email"))
 
 
@@ -84,7 +89,7 @@ def test_invitation_mail_in_german_has_agenda_times_links_and_a_request_calendar
 
     (message,) = _messages(Kind.INVITATION)
     assert message.idempotency_key == f"invitation:{invitation.pk}"
-    assert message.invitation == invitation and message.meeting == meeting
+    assert message.about == invitation and message.scope == f"meetings.meeting:{meeting.pk}"
     assert message.language == "de"
     assert message.subject.startswith("Einladung")
     assert "Guten Tag Erika Muster," in message.body_text
@@ -123,7 +128,8 @@ def test_invitation_sent_again_to_the_same_people_queues_nothing_new(
     people = RepresentativeFactory.create_batch(3)
     invitations = _invite(meeting, django_capture_on_commit_callbacks, people)
 
-    messages.invitation_messages_queue(invitation_ids=[i.pk for i in invitations])
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.invitations_record(meeting=meeting, invitations=invitations)
     _invite(meeting, django_capture_on_commit_callbacks, people)
 
     assert OutgoingMessage.objects.filter(kind=Kind.INVITATION).count() == 3
@@ -186,9 +192,11 @@ def test_time_change_updates_everybody_but_the_declined_with_a_raised_sequence(
         assert "Die Anfangszeit hat sich geändert." in message.body_text
 
 
-def test_second_change_sends_a_second_update(
+def test_second_change_sends_a_second_update_and_both_carry_the_latest_sequence(
     meeting, published, django_capture_on_commit_callbacks
 ):
+    # Mails are rendered when sent: a calendar that receives the first update late still
+    # ends with the latest state of the meeting.
     InvitationFactory(meeting=meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +204,9 @@ def test_second_change_sends_a_second_update(
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.meeting_update(meeting=meeting, data={"online_url": "https://x.example"})
 
-    assert sorted(_event(m)["SEQUENCE"] for m in _messages(Kind.UPDATE)) == [1, 2]
+    updates = _messages(Kind.UPDATE)
+    assert sorted(m.idempotency_key.rsplit(":", 1)[1] for m in updates) == ["1", "2"]
+    assert [_event(m)["SEQUENCE"] for m in updates] == [2, 2]
 
 
 def test_title_change_sends_no_update(meeting, published, django_capture_on_commit_callbacks):
@@ -266,12 +276,13 @@ def test_minutes_go_to_participants_and_main_contacts_once_each(
     assert f"/treffen/{meeting.pk}/#minutes-heading" in message.body_text
 
 
-def test_minutes_mail_in_english(meeting, published):
+def test_minutes_mail_in_english(meeting, published, django_capture_on_commit_callbacks):
     InvitationFactory(
         meeting=meeting, response=Response.ACCEPTED, representative__user=UserFactory(language="en")
     )
 
-    messages.minutes_messages_queue(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.minutes_record(meeting=meeting)
 
     (message,) = _messages(Kind.MINUTES_PUBLISHED)
     assert "The minutes of the following meeting have been published." in message.body_text

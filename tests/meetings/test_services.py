@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.utils import timezone
 from meetings import selectors, services
 from meetings.models import AgendaItem, Invitation, Meeting, Minutes
 from members.models import Municipality
+from notifications.models import Mailing
 from tests.factories import (
     AgendaItemFactory,
     DistrictFactory,
@@ -22,6 +22,12 @@ from tests.factories import (
 from tests.meetings.factories import ActionItemFactory, MinutesFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _mailings(meeting):
+    return list(
+        Mailing.objects.filter(scope=f"meetings.meeting:{meeting.pk}").values_list("kind", "params")
+    )
 
 
 def test_agenda_with_times_derives_start_and_end_from_durations():
@@ -139,18 +145,12 @@ def test_invitations_send_schedules_draft_and_skips_already_invited():
     invited = InvitationFactory(meeting=meeting).representative
     new = RepresentativeFactory()
 
-    with (
-        mock.patch("meetings.notifications.invitations_created") as notify,
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        patch.setattr("django.db.transaction.on_commit", lambda func: func())
-        created = services.invitations_send(meeting=meeting, representatives=[invited, new])
+    created = services.invitations_send(meeting=meeting, representatives=[invited, new])
 
     meeting.refresh_from_db()
     assert [invitation.representative for invitation in created] == [new]
     assert meeting.status == Meeting.Status.SCHEDULED
-    notify.assert_called_once()
-    assert notify.call_args.kwargs["invitations"] == created
+    assert _mailings(meeting) == [("invitation", {"invitation_ids": [created[0].pk]})]
 
 
 def test_invitation_respond_records_response_and_time():
@@ -211,20 +211,17 @@ def test_attendance_record_marks_present_and_absent_and_holds_meeting():
     assert meeting.status == Meeting.Status.HELD
 
 
-def test_minutes_publish_sets_status_and_notifies(django_capture_on_commit_callbacks, staff_user):
+def test_minutes_publish_sets_status_and_records_the_mailing(staff_user):
     meeting = MeetingFactory()
     services.minutes_save(meeting=meeting, text="# Protokoll", editor=staff_user)
 
-    with (
-        mock.patch("meetings.notifications.minutes_published") as notify,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        minutes = services.minutes_publish(meeting=meeting, editor=staff_user)
+    minutes = services.minutes_publish(meeting=meeting, editor=staff_user)
 
     assert minutes.status == Minutes.Status.PUBLISHED
     assert minutes.published_at is not None
     assert minutes.last_editor == staff_user
-    notify.assert_called_once_with(meeting=meeting)
+    # Recorded with the change (no commit has happened yet in this test).
+    assert _mailings(meeting) == [("minutes_published", {})]
 
 
 def test_minutes_publish_without_text_is_refused(staff_user):
@@ -235,37 +232,34 @@ def test_minutes_publish_without_text_is_refused(staff_user):
         services.minutes_publish(meeting=meeting, editor=staff_user)
 
 
-def test_meeting_cancel_raises_sequence_and_notifies(django_capture_on_commit_callbacks):
+def test_meeting_cancel_raises_sequence_and_records_the_mailing():
     meeting = MeetingFactory(sequence=2)
 
-    with (
-        mock.patch("meetings.notifications.meeting_cancelled") as notify,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        services.meeting_cancel(meeting=meeting)
+    services.meeting_cancel(meeting=meeting)
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
     assert meeting.sequence == 3
-    notify.assert_called_once()
+    assert _mailings(meeting) == [("cancellation", {})]
 
 
-def test_meeting_update_of_time_raises_sequence_and_notifies(django_capture_on_commit_callbacks):
+def test_meeting_update_of_time_raises_sequence_and_records_the_update_with_old_times():
     meeting = MeetingFactory()
+    earlier = meeting.starts_at
     later = meeting.starts_at + timedelta(hours=1)
 
-    with (
-        mock.patch("meetings.notifications.meeting_changed") as notify,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        changed = services.meeting_update(
-            meeting=meeting, data={"starts_at": later, "ends_at": later + timedelta(hours=2)}
-        )
+    changed = services.meeting_update(
+        meeting=meeting, data={"starts_at": later, "ends_at": later + timedelta(hours=2)}
+    )
 
     meeting.refresh_from_db()
     assert changed == ["starts_at", "ends_at"]
     assert meeting.sequence == 1
-    assert notify.call_args.kwargs["changed_fields"] == ["starts_at", "ends_at"]
+    ((kind, params),) = _mailings(meeting)
+    assert kind == "update"
+    assert params["sequence"] == 1
+    assert params["changed_fields"] == ["starts_at", "ends_at"]
+    assert params["previous"]["starts_at"] == earlier.isoformat()
 
 
 def test_meeting_update_without_changes_keeps_sequence():

@@ -43,7 +43,7 @@ def test_invitation_create_sends_mail_after_commit(
     assert accept_url(invitation) in message.body
     assert accept_url(invitation) in message.alternatives[0].content
     assert "Werdohl" in message.body
-    outgoing = OutgoingMessage.objects.get(kind=OutgoingMessage.Kind.PORTAL_INVITATION)
+    outgoing = OutgoingMessage.objects.get(kind="portal_invitation")
     assert outgoing.state == OutgoingMessage.State.SENT
 
 
@@ -53,7 +53,7 @@ def test_invitation_send_twice_queues_one_mail(municipality, staff_user):
     assert services.portal_invitation_send(invitation_id=invitation.pk) is True
     assert services.portal_invitation_send(invitation_id=invitation.pk) is False
 
-    messages = OutgoingMessage.objects.filter(kind=OutgoingMessage.Kind.PORTAL_INVITATION)
+    messages = OutgoingMessage.objects.filter(kind="portal_invitation")
     assert [message.recipient_email for message in messages] == [invitation.email]
     assert messages[0].idempotency_key == f"portal_invitation:{invitation.pk}"
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 
 from notifications import services
-from notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage, scope_for
 from notifications.services import MessageAttachment
 from realparts import (
     RedisServer,
@@ -72,7 +72,7 @@ def _queue_invitations(meeting, recipients, *, key_prefix="invitation"):
     with transaction.atomic():
         for recipient in recipients:
             services.message_queue(
-                kind=OutgoingMessage.Kind.INVITATION,
+                kind="invitation",
                 recipient_email=recipient,
                 idempotency_key=f"{key_prefix}:{meeting.pk}:{recipient}",
                 template_base="invitation",
@@ -84,7 +84,8 @@ def _queue_invitations(meeting, recipients, *, key_prefix="invitation"):
                     )
                 ],
                 headers={"Reply-To": "orga@example.org"},
-                meeting=meeting,
+                about=meeting,
+                scope=scope_for(meeting),
             )
 
 
@@ -222,7 +223,7 @@ def test_temporary_smtp_errors_are_retried_and_permanent_ones_fail_visibly(
     assert failed.sent_at is None
 
     response = client_for(staff_user).get(
-        reverse("notifications:meeting_messages", args=[meeting.pk])
+        reverse("notifications:scope_messages", args=[scope_for(meeting)])
     )
     content = response.content.decode()
     assert response.status_code == 200

@@ -5,12 +5,12 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import kinds, services, tasks
-from notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage, scope_for
 from notifications.selectors import messages_needing_requeue_ids
 from notifications.services import InvalidTransition, MessageAttachment
 from tests.factories import MeetingFactory
@@ -29,13 +29,14 @@ def _queue(**overrides):
     )
     context = {**kinds.sample_context("invitation"), "meeting": meeting}
     arguments = {
-        "kind": OutgoingMessage.Kind.INVITATION,
+        "kind": "invitation",
         "recipient_email": "erika@example.org",
         "idempotency_key": "invitation:1:0",
         "template_base": "invitation",
         "context": context,
         "language": "de",
-        "meeting": meeting,
+        "about": meeting,
+        "scope": scope_for(meeting),
     }
     arguments.update(overrides)
     return services.message_queue(**arguments)
@@ -94,11 +95,11 @@ def test_message_render_escapes_html_only_in_the_html_part():
     assert "Runder Tisch &amp; Freunde" in message.body_html
 
 
-@pytest.mark.parametrize("kind", OutgoingMessage.Kind.values)
+@pytest.mark.parametrize("kind", [kind.name for kind in kinds.all_kinds()])
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_message_render_every_kind_renders_with_its_sample(kind, language):
     rendered = services.message_render(
-        template_base=kind, context=kinds.sample_context(kind), language=language
+        template_base=kinds.get(kind).base, context=kinds.sample_context(kind), language=language
     )
 
     assert rendered.subject
@@ -167,7 +168,14 @@ def test_message_queue_stores_attachments_and_headers(published):
 
     assert message.attachments[0]["filename"] == "treffen.ics"
     assert message.headers["Reply-To"] == "orga@example.org"
-    assert message.headers["Message-ID"].startswith("<")
+
+
+def test_message_id_is_the_same_on_every_try_and_differs_between_messages():
+    first = services.message_id_for(idempotency_key="invitation:1")
+
+    assert first == services.message_id_for(idempotency_key="invitation:1")
+    assert first != services.message_id_for(idempotency_key="invitation:2")
+    assert first.startswith("<") and first.endswith("@example.org>")
 
 
 def test_idempotency_key_is_unique_in_the_database():
@@ -188,7 +196,7 @@ def test_message_queue_broker_down_keeps_the_row_queued(
     def broken(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.message_send, "apply_async", broken)
+    monkeypatch.setattr(tasks.messages_send, "apply_async", broken)
     with django_capture_on_commit_callbacks(execute=True):
         message = _queue()
 
@@ -218,7 +226,9 @@ def test_message_deliver_sends_text_html_attachments_and_headers(published):
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
     assert email.reply_to == ["orga@example.org"]
     assert email.extra_headers["List-Unsubscribe"] == "<https://x.example/ab>"
-    assert email.extra_headers["Message-ID"] == message.headers["Message-ID"]
+    assert email.extra_headers["Message-ID"] == services.message_id_for(
+        idempotency_key=message.idempotency_key
+    )
     assert email.alternatives[0].mimetype == "text/html"
     assert email.attachments[0].filename == "treffen.ics"
     assert b"BEGIN:VCALENDAR" in email.attachments[0].content.encode()
@@ -258,7 +268,7 @@ def _fail_with(monkeypatch, error):
     def send(self, *args, **kwargs):
         raise error
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", send)
 
 
 def test_message_deliver_temporary_error_schedules_a_retry(monkeypatch, settings):
@@ -482,7 +492,7 @@ def test_messages_requeue_stuck_stops_while_the_broker_is_down(monkeypatch):
         calls.append(args)
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.message_send, "apply_async", broken)
+    monkeypatch.setattr(tasks.messages_send, "apply_async", broken)
     old = timezone.now() - timedelta(hours=1)
     OutgoingMessageFactory.create_batch(3, created_at=old)
 

@@ -98,7 +98,7 @@ def test_digest_is_queued_only_when_the_search_has_something_new(library, role_u
 
     assert services.search_digests_send() == 1
 
-    message = OutgoingMessage.objects.get(kind=OutgoingMessage.Kind.SEARCH_DIGEST)
+    message = OutgoingMessage.objects.get(kind="search_digest")
     assert message.recipient_email == user.email
     assert "Fachkräftesicherung" in message.body_text
     assert "abbestellen" in message.body_text
@@ -117,7 +117,7 @@ def test_digest_goes_once_a_week_and_then_only_for_newer_examples(library, role_
 
     assert services.search_digests_send(now=next_week) == 1
     texts = list(
-        OutgoingMessage.objects.filter(kind=OutgoingMessage.Kind.SEARCH_DIGEST)
+        OutgoingMessage.objects.filter(kind="search_digest")
         .order_by("pk")
         .values_list("body_text", flat=True)
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from meetings.models import Invitation
 from notifications import kinds
 from notifications import services as notification_services
-from notifications.models import OutgoingMessage
+from notifications.models import OutgoingMessage, scope_for
 from realparts import RedisServer, celery_publishing_to
 from roundtable.celery import app as celery_app
 from tests.factories import PASSWORD, InvitationFactory, MeetingFactory
@@ -163,13 +163,14 @@ def test_answers_are_saved_and_mail_waits_in_the_outbox(
 def _queue_one_mail(meeting, capture_on_commit):
     with capture_on_commit(execute=True):
         return notification_services.message_queue(
-            kind=OutgoingMessage.Kind.INVITATION,
+            kind="invitation",
             recipient_email="ausfall@example.org",
             idempotency_key=f"redis-outage:{meeting.pk}",
             template_base="invitation",
             context={**kinds.sample_context("invitation"), "meeting": meeting},
             language="de",
-            meeting=meeting,
+            about=meeting,
+            scope=scope_for(meeting),
         )
 
 

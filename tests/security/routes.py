@@ -84,7 +84,9 @@ ROUTES = {
     # The signed single-use key is the permission: a wrong key gives a clear page.
     "members:invitation_accept": Route(NO_ERROR, lambda world: ["ungueltiger-schluessel"]),
     # notifications (staff only)
-    "notifications:meeting_messages": Route(STAFF, lambda world: [world.meeting.pk]),
+    "notifications:scope_messages": Route(
+        STAFF, lambda world: [f"meetings.meeting:{world.meeting.pk}"]
+    ),
     "notifications:message_detail": Route(STAFF, lambda world: [world.message.pk]),
     "notifications:message_html": Route(STAFF, lambda world: [world.message.pk]),
     "notifications:message_resend": Route(
@@ -95,8 +97,7 @@ ROUTES = {
     "notifications:preview_list": Route(STAFF),
     "notifications:preview": Route(STAFF, lambda world: ["invitation", "de"]),
     "notifications:preview_html": Route(STAFF, lambda world: ["invitation", "de"]),
-    # The development mailbox exists only with DEBUG; otherwise it is not there for anybody.
-    "notifications:outbox": Route(dict.fromkeys(ROLES, "not_found")),
+    "notifications:outbox": Route(STAFF),
     # meetings: members read, staff manage
     "meetings:list": Route(MEMBERS),
     "meetings:create": Route(STAFF),

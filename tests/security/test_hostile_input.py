@@ -158,6 +158,13 @@ FORMS = [
         args=lambda world: [world.practice.slug],
     ),
     HostileForm(
+        "resend a mail",
+        "staff",
+        "notifications:message_resend",
+        {"next": "text"},
+        args=lambda world: [world.message.pk],
+    ),
+    HostileForm(
         "minutes",
         "staff",
         "meetings:minutes",
