@@ -20,6 +20,7 @@ from meetings.models import (
     Series,
     validate_meeting_time,
 )
+from meetings.services import MEETING_FIELDS
 from members.models import District, Municipality, Network, Representative
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -73,18 +74,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "series",
-            "number",
-            "title",
-            "description",
-            "host",
-            "format",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "venue": forms.Textarea(attrs={"rows": 3}),
@@ -335,3 +325,17 @@ class AttendanceForm(forms.Form):
             )
             for invitation in invitations
         ]
+
+
+class CalendarFeedSettingsForm(forms.Form):
+    with_alarms = forms.TypedChoiceField(
+        label=_("Alarms in your calendar"),
+        choices=[
+            ("", _("No alarms")),
+            ("1", _("At the reminder times of the meeting series (e.g. 7 and 1 days before)")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,8 @@ class Series(models.Model):
         blank=True,
         help_text=_("Days before each meeting on which invited people are reminded, e.g. 7, 1."),
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("series")
@@ -99,6 +102,15 @@ class Meeting(models.Model):
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    is_public = models.BooleanField(
+        _("part of the public record"),
+        default=False,
+        help_text=_(
+            "Once the meeting is announced, anyone may read its title, time, venue, agenda, "
+            "documents and published minutes through the open data interface (OParl). The "
+            "online link and the invitations stay private."
+        ),
     )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +162,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=250)
     description = BoundedTextField(_("description"), blank=True, max_length=5000)
@@ -287,6 +301,8 @@ class Minutes(models.Model):
     )
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -331,6 +347,7 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("document")
@@ -385,7 +402,11 @@ class ActionItem(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A personal calendar subscription; the secret token in the address is revocable."""
+    """A personal calendar subscription behind a revocable secret address.
+
+    Only the SHA-256 of the secret is stored: a leaked database (or backup) does not open
+    anybody's feed. The secret itself is shown once, when it is created.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -393,7 +414,12 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="meeting_calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    with_alarms = models.BooleanField(
+        _("alarms"),
+        default=False,
+        help_text=_("Calendar alarms at the reminder times of the meeting's series."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -402,3 +428,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

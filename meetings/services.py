@@ -37,6 +37,7 @@ MEETING_FIELDS = (
     "ends_at",
     "venue",
     "online_url",
+    "is_public",
 )
 # The next meeting of a series is planned this far after the copied one (quarterly).
 NEXT_MEETING_GAP = timedelta(weeks=13)
@@ -131,6 +132,7 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             status=Meeting.Status.DRAFT,
             organiser=organiser,
             audience=dict(meeting.audience or {}),
+            is_public=meeting.is_public,
         )
         for item in meeting.agenda_items.order_by("position", "pk"):
             AgendaItem.objects.create(
@@ -165,7 +167,7 @@ def _renumber(meeting: Meeting) -> None:
     for index, item in enumerate(items):
         if item.position != index:
             item.position = index
-            item.save(update_fields=["position"])
+            item.save(update_fields=["position", "updated_at"])
 
 
 def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> AgendaItem:
@@ -217,8 +219,8 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
             return
         first, second = items[index], items[target]
         first.position, second.position = second.position, first.position
-        first.save(update_fields=["position"])
-        second.save(update_fields=["position"])
+        first.save(update_fields=["position", "updated_at"])
+        second.save(update_fields=["position", "updated_at"])
 
 
 # Invitations and responses
@@ -314,7 +316,8 @@ def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
         invitations.exclude(pk__in=attended).update(attended=False)
         if meeting.status == Meeting.Status.SCHEDULED:
             meeting.status = Meeting.Status.HELD
-            meeting.save(update_fields=["status", "updated_at"])
+        # Saved even when the status stays: the participants belong to the meeting's record.
+        meeting.save(update_fields=["status", "updated_at"])
     return len(attended)
 
 
@@ -393,15 +396,30 @@ def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
 # Calendar feeds
 
 
-def calendar_feed_create(*, user) -> CalendarFeed:
-    """Create the user's feed, or give it a new secret (the old address stops working)."""
+def calendar_feed_create(*, user) -> tuple[CalendarFeed, str]:
+    """Create the user's feed, or give it a new secret (the old address stops working).
+
+    Returns the feed and its secret; only the secret's hash is stored, so this is the one
+    moment the secret is known.
+    """
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         feed, created = CalendarFeed.objects.select_for_update().get_or_create(
-            user=user, defaults={"token": secrets.token_urlsafe(32)}
+            user=user, defaults={"token_hash": CalendarFeed.hash_token(secret)}
         )
         if not created:
-            feed.token = secrets.token_urlsafe(32)
-            feed.save(update_fields=["token"])
+            feed.token_hash = CalendarFeed.hash_token(secret)
+            feed.save(update_fields=["token_hash"])
+    return feed, secret
+
+
+def calendar_feed_settings_update(*, user, with_alarms: bool) -> CalendarFeed | None:
+    """Switch the feed's alarms on or off; the address stays the same."""
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        if feed is not None and feed.with_alarms != with_alarms:
+            feed.with_alarms = with_alarms
+            feed.save(update_fields=["with_alarms"])
     return feed
 
 

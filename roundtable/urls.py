@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("seite/<slug:kind>/", views.legal_page, name="legal_page"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("praxisbeispiele/", include("practices.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("oparl/v1.1/", include("oparl.urls")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:

@@ -1,8 +1,9 @@
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,6 +16,16 @@ from roundtable.selectors import legal_page_get
 
 
 @require_GET
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own; they get the static icon's address.
+
+    A temporary redirect, because the static address changes with every release (hashed
+    file names).
+    """
+    return redirect(static("img/favicon.svg"))
+
+
 def home(request):
     context = {}
     if permissions.is_member(request.user):
