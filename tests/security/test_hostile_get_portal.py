@@ -27,6 +27,15 @@ class HostileGet:
     args: Callable = lambda world: []
 
 
+OPARL_LIST_PARAMS = (
+    "created_since",
+    "created_until",
+    "modified_since",
+    "modified_until",
+    "limit",
+    "after",
+    "omit_internal",
+)
 PAGES = [
     HostileGet("home", "representative", "home", ()),
     HostileGet("meeting list", "representative", "meetings:list", ("kommende", "seite")),
@@ -52,6 +61,20 @@ PAGES = [
     HostileGet("mail previews", "staff", "notifications:preview_list", ()),
     HostileGet(
         "response link", "anonymous", "meetings:respond_by_link", (), lambda world: ["gefaelscht"]
+    ),
+    HostileGet("OParl bodies", "anonymous", "oparl:body_list", OPARL_LIST_PARAMS),
+    HostileGet(
+        "OParl meetings", "anonymous", "oparl:list", OPARL_LIST_PARAMS, lambda world: [1, "meeting"]
+    ),
+    HostileGet(
+        "OParl papers", "anonymous", "oparl:list", OPARL_LIST_PARAMS, lambda world: [1, "paper"]
+    ),
+    HostileGet(
+        "OParl meetings of a series",
+        "anonymous",
+        "oparl:organization_meetings",
+        OPARL_LIST_PARAMS,
+        lambda world: ["series", world.meeting.series_id],
     ),
     HostileGet("log-in", "anonymous", "account_login", ("next",)),
     HostileGet("sign-up", "anonymous", "account_signup", ("next",)),
