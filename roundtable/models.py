@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import BoundedTextField
+
 
 class LegalPage(models.Model):
     """Imprint and privacy policy, editable by staff in the admin."""
@@ -13,7 +15,7 @@ class LegalPage(models.Model):
     kind = models.CharField(_("page"), max_length=20, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8, default="de")
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown; HTML is removed."))
+    body = BoundedTextField(_("text"), max_length=50_000, help_text=_("Markdown; HTML is removed."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
