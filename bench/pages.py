@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from bench.notifications import invitations_to_1000, reminder_sweep_2000
+from bench.search import search_latency, search_quality_at_scale
 from meetings.models import Invitation, Meeting
 from members.models import Municipality, Representative, User
 from members.permissions import STAFF_GROUP_NAME
@@ -201,4 +202,6 @@ def measure_pages(context, repeat):
 EXTRA_BENCHMARKS = [
     ("invitations to 1,000 recipients", invitations_to_1000),
     ("reminder sweep over 2,000 meetings", reminder_sweep_2000),
+    ("library search at 100,000 examples", search_latency),
+    ("judged query set next to the scale data", search_quality_at_scale),
 ]

@@ -56,6 +56,17 @@ class Topic(models.Model):
 class Practice(models.Model):
     """A good-practice example that a municipality shares with the others."""
 
+    # The example's sections in the order the page, the form and the search index use.
+    SECTION_FIELDS = (
+        "starting_situation",
+        "goals",
+        "implementation",
+        "resources",
+        "results",
+        "lessons_learned",
+        "transferability",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -133,6 +144,53 @@ class Practice(models.Model):
         return self.title
 
 
+class SearchWord(models.Model):
+    """A word of the published examples, for similar spellings and "Did you mean …?".
+
+    Kept by practices.search when an example is indexed; `practices_reindex` rebuilds it.
+    `folded` is the word as the index sees it (see practices.search.fold), `spelling` one
+    way the examples write it. A trigram index on `folded` exists on PostgreSQL.
+    """
+
+    folded = models.CharField(_("folded word"), max_length=60, unique=True)
+    spelling = models.CharField(_("spelling"), max_length=60)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.spelling
+
+
+class SearchSubscription(models.Model):
+    """A person's saved search: new examples of it come by mail once a week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="search_subscriptions",
+    )
+    # The list's query string without the page, e.g. "q=Fachkr%C3%A4fte&kreis=05962".
+    query_string = models.CharField(_("search"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    # Examples published after this were not in a digest yet.
+    covered_until = models.DateTimeField(_("covered until"))
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "query_string"], name="one_subscription_per_search"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.query_string or '*'}"
+
+
 class PracticeLink(models.Model):
     practice = models.ForeignKey(
         Practice,
@@ -189,6 +247,7 @@ class PracticeAttachment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "members",
     "practices",
     "meetings",
+    "oparl",
     "roundtable",
     "demo",
 ]
@@ -203,6 +205,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# The read-only OParl 1.1 interface under /oparl/v1.1/ (oparl/); off answers 404 everywhere.
+OPARL_ENABLED = env.bool("OPARL_ENABLED", default=True)
+# The licence of the public record, announced in the OParl System and Body.
+OPARL_LICENSE = env.str("OPARL_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+
 # Redis: Celery's broker and Django's shared cache. Without REDIS_URL, Celery uses a
 # broker on the local file system and the cache lives in files under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -262,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-action-item-reminders": {
         "task": "meetings.action_item_reminders_send",
         "schedule": 60 * 60.0,
+    },
+    # Saved searches: new examples once a week, Monday 7:00 (each digest once per ISO week).
+    "practices-search-digests": {
+        "task": "practices.search_digests_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 

@@ -203,7 +203,7 @@ def test_feed_tokens_stored_before_hashing_keep_working_after_the_migration(
     InvitationFactory(representative=representative_user.representatives.get())
     # Before the migration the column held the secret itself.
     CalendarFeed.objects.create(user=representative_user, token_hash="alter-geheimer-schluessel")
-    migration = importlib.import_module("meetings.migrations.0004_calendar_feed_token_hash_alarms")
+    migration = importlib.import_module("meetings.migrations.0005_calendar_feed_token_hash_alarms")
 
     migration.hash_tokens(apps, None)
 
