@@ -86,6 +86,7 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_at"]
+    list_display = ["user", "with_alarms", "created_at"]
     list_select_related = ["user"]
-    exclude = ["token"]
+    # The hash is of no use to anybody reading it, and editing it would break the address.
+    exclude = ["token_hash"]

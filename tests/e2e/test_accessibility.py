@@ -1,12 +1,17 @@
 """axe-core checks every main page for each role in German and English (WCAG 2.0 and 2.1,
-A and AA), and pages showing form errors."""
+A and AA), and pages showing form errors.
+
+One test per role and language walks all of that role's pages in one browser context and
+reports every page's violations together: a fresh database, user and browser per page
+would make this the slowest part of the suite.
+"""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.main_pages import LANGUAGES, MAIN_PAGES, RoleUsers, signed_in_client
+from tests.main_pages import ALL_ROLES, LANGUAGES, MAIN_PAGES, RoleUsers, signed_in_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,22 +90,39 @@ def speaks(user, language):
         user.save(update_fields=["language"])
 
 
-@pytest.mark.parametrize("main_page", MAIN_PAGES, ids=lambda main_page: main_page.id)
-def test_main_page_has_no_accessibility_violations(
-    main_page, users, axe_page, live_server, language
+def page_problems(page, live_server, main_page, users, language):
+    """What is wrong with one main page, as readable lines (none when it passes)."""
+    response = page.goto(live_server.url + main_page.url(users))
+    if response.status != main_page.status:
+        return [f"{main_page.id}: status {response.status}, expected {main_page.status}"]
+    problems = []
+    page_language = page.locator("html").get_attribute("lang")
+    if page_language != language:
+        problems.append(f"{main_page.id}: lang={page_language!r}, expected {language!r}")
+    results = run_axe(page)
+    if len(results["passes"]) <= 10:
+        problems.append(f"{main_page.id}: only {len(results['passes'])} checks passed")
+    if results["violations"]:
+        problems.append(f"{main_page.id}:\n{describe(results['violations'])}")
+    return problems
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_main_pages_of_each_role_have_no_accessibility_violations(
+    role, users, axe_page, live_server, language
 ):
     assert AXE_JS.exists(), "axe-core is missing: npm ci --prefix tests/e2e/axe"
-    user = users[main_page.role]
+    pages = [main_page for main_page in MAIN_PAGES if main_page.role == role]
+    user = users[role]
     speaks(user, language)
     log_in(axe_page, live_server, user)
 
-    response = axe_page.goto(live_server.url + main_page.url(users))
-    assert response.status == main_page.status
-    assert axe_page.locator("html").get_attribute("lang") == language
-    results = run_axe(axe_page)
+    problems = []
+    for main_page in pages:
+        problems += page_problems(axe_page, live_server, main_page, users, language)
 
-    assert len(results["passes"]) > 10
-    assert results["violations"] == [], describe(results["violations"])
+    assert pages
+    assert problems == [], "\n\n".join(problems)
 
 
 # Forms sent with errors: the error summary, messages and marked fields must pass too.

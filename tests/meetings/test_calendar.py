@@ -203,7 +203,7 @@ def test_feed_tokens_stored_before_hashing_keep_working_after_the_migration(
     InvitationFactory(representative=representative_user.representatives.get())
     # Before the migration the column held the secret itself.
     CalendarFeed.objects.create(user=representative_user, token_hash="alter-geheimer-schluessel")
-    migration = importlib.import_module("meetings.migrations.0004_calendar_feed_token_hash_alarms")
+    migration = importlib.import_module("meetings.migrations.0005_calendar_feed_token_hash_alarms")
 
     migration.hash_tokens(apps, None)
 
@@ -279,3 +279,19 @@ def test_staff_feed_marks_drafts_as_tentative_in_the_persons_language(staff_user
     others = [event for uid, event in events.items() if uid != f"meeting-{draft.pk}@127.0.0.1"]
     assert [str(event["STATUS"]) for event in others] == ["CONFIRMED"]
     assert not str(others[0]["SUMMARY"]).startswith("[")
+
+
+def test_admin_shows_the_feed_settings_but_never_its_hash(
+    admin_user, representative_user, client_for
+):
+    feed, secret = services.calendar_feed_create(user=representative_user)
+
+    response = client_for(admin_user).get(
+        reverse("admin:meetings_calendarfeed_change", args=[feed.pk])
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="with_alarms"' in html
+    assert feed.token_hash not in html
+    assert secret not in html

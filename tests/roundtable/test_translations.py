@@ -25,3 +25,17 @@ def test_german_translation_uses_the_formal_address():
     ]
 
     assert offending == []
+
+
+def test_admin_date_picker_names_its_shortcuts_in_german(client_for, admin_user):
+    # Django's catalog lacks these; English accessible names beside German text broke
+    # WCAG 2.5.3 (label in name) on every admin form with a date.
+    from django.urls import reverse
+
+    client = client_for(admin_user)
+    client.cookies["django_language"] = "de"
+
+    catalog = client.get(reverse("admin:jsi18n"), headers={"accept-language": "de"}).content
+
+    assert b"Heute (%(date)s)" in catalog
+    assert b"Morgen (%(date)s)" in catalog

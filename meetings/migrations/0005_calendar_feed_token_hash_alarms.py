@@ -18,7 +18,7 @@ def drop_feeds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_minutes_documents_action_items_feeds"),
+        ("meetings", "0004_timestamps_and_open_data"),
     ]
 
     operations = [
