@@ -252,12 +252,15 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     # Publishing happens on the request path (after a commit): a stopped or hung broker must
-    # fail fast. The row stays queued and the outbox sweep publishes it later.
-    CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+    # fail fast. A PING with BROKER_TIMEOUT_SECONDS comes first (notifications.services), the
+    # row stays queued and the outbox sweep publishes it later. The socket timeouts below
+    # only bound a connection that dies after that PING; they stay well above a busy
+    # server's answer time, as the worker shares them.
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
     }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
