@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem
-from practices.models import Practice
+from practices.models import Practice, agenda_items
 
 # Population bands of a municipality: (value in the URL, label, lower bound, upper bound).
 POPULATION_BANDS = [
@@ -45,7 +44,7 @@ def population_condition(band: str, prefix: str = "municipalities__population") 
 
 
 def presented_subquery():
-    return Exists(AgendaItem.objects.filter(practice=OuterRef("pk")))
+    return Exists(agenda_items().filter(practice=OuterRef("pk")))
 
 
 class PracticeFilter(django_filters.FilterSet):

@@ -349,3 +349,12 @@ class PracticeReview(models.Model):
 
     def __str__(self):
         return f"{self.practice}: {self.old_status} → {self.new_status}"
+
+
+def agenda_items():
+    """The manager of meetings' agenda items, which may present an example.
+
+    meetings sits above practices (its AgendaItem points here), so practices reaches the
+    agenda items through that foreign key's reverse side instead of importing meetings.
+    """
+    return Practice.agenda_items.rel.related_model.objects

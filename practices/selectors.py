@@ -27,7 +27,6 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem
 from members import permissions as member_permissions
 from members.models import Municipality
 from members.sections import PageSection
@@ -40,7 +39,7 @@ from practices.filters import (
     population_band,
     presented_subquery,
 )
-from practices.models import Adoption, Practice, PracticeReview, Topic, topic_label
+from practices.models import Adoption, Practice, PracticeReview, Topic, agenda_items, topic_label
 
 PAGE_SIZE = 12
 EXPORT_LIMIT = 5000
@@ -620,9 +619,7 @@ def practice_get_for_page(*, slug: str) -> Practice | None:
             ),
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.select_related("meeting").order_by(
-                    "meeting__starts_at"
-                ),
+                queryset=agenda_items().select_related("meeting").order_by("meeting__starts_at"),
             ),
         )
         .filter(slug=slug)
@@ -719,7 +716,8 @@ def practice_is_published(*, slug: str) -> bool:
 
 def agenda_item_for_practice_draft(*, pk: int):
     return (
-        AgendaItem.objects.select_related("meeting", "meeting__host", "presenting_municipality")
+        agenda_items()
+        .select_related("meeting", "meeting__host", "presenting_municipality")
         .filter(pk=pk)
         .first()
     )
