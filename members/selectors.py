@@ -14,6 +14,13 @@ from members.models import (
 )
 
 
+def agency_staff_users():
+    """Active accounts in the agency's staff group, e.g. the reviewers of practices."""
+    return User.objects.filter(is_active=True, groups__name=permissions.STAFF_GROUP_NAME).order_by(
+        "email"
+    )
+
+
 def _current_representatives():
     return Representative.objects.current().order_by("-is_main_contact", "last_name", "first_name")
 

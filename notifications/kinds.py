@@ -14,6 +14,13 @@ from meetings.models import AgendaItem, Meeting
 from notifications.models import OutgoingMessage
 
 Kind = OutgoingMessage.Kind
+PRACTICE_KINDS = {
+    Kind.PRACTICE_SUBMITTED,
+    Kind.PRACTICE_CHANGES_REQUESTED,
+    Kind.PRACTICE_PUBLISHED,
+    Kind.PRACTICE_ARCHIVED,
+    Kind.PRACTICE_ADOPTED,
+}
 
 
 def _sample_meeting() -> Meeting:
@@ -78,10 +85,19 @@ def sample_context(kind: str) -> dict:
             invite_url=f"{site}/mitglieder/einladung/beispiel/",
             expires_at=datetime(2026, 12, 17, 18, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)),
         )
-    if kind == Kind.PRACTICE_STATUS:
+    if kind in PRACTICE_KINDS:
         context.update(
             practice_title="Willkommenspaket für Neubürger",
-            status_label=_("Published"),
             practice_url=f"{site}/praxisbeispiele/willkommenspaket/",
+            comment="",
+        )
+    if kind == Kind.PRACTICE_SUBMITTED:
+        context.update(submitted_by="Mara Muster", submitted_for="Werdohl")
+    if kind == Kind.PRACTICE_CHANGES_REQUESTED:
+        context["comment"] = _("Please add a photo and the costs of the first year.")
+    if kind == Kind.PRACTICE_ADOPTED:
+        context.update(
+            adopting_municipality="Olpe",
+            note=_("We hand out the welcome package at the citizens' office since March."),
         )
     return context

@@ -20,7 +20,14 @@ class OutgoingMessage(models.Model):
         MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
         ACTION_ITEM_REMINDER = "action_item_reminder", _("Action item reminder")
         PORTAL_INVITATION = "portal_invitation", _("Portal invitation")
-        PRACTICE_STATUS = "practice_status", _("Good-practice example status")
+        PRACTICE_SUBMITTED = "practice_submitted", _("Good-practice example submitted")
+        PRACTICE_CHANGES_REQUESTED = (
+            "practice_changes_requested",
+            _("Changes requested for a good-practice example"),
+        )
+        PRACTICE_PUBLISHED = "practice_published", _("Good-practice example published")
+        PRACTICE_ARCHIVED = "practice_archived", _("Good-practice example archived")
+        PRACTICE_ADOPTED = "practice_adopted", _("Good-practice example adopted")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
