@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("neu/", views.meeting_create, name="create"),
+    path("teilnahme/", views.participation, name="participation"),
     path("kalender/", views.calendar_feed, name="calendar_feed"),
     path("kalender/<str:token>.ics", views.calendar_feed_ics, name="feed"),
     path("antwort/<str:token>/", views.respond_by_link, name="respond_by_link"),

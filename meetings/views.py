@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import guards
 from common.guards import permission_required
@@ -567,3 +567,12 @@ def action_item_status(request, pk, item_pk):
         services.action_item_set_status(item=item, status=form.cleaned_data["status"])
         messages.success(request, _("The status has been saved."))
     return redirect("meetings:action_items", pk)
+
+
+@require_GET
+@staff_only
+def participation(request):
+    """Per member: the last meetings attended and how many in a row it missed."""
+    return render(
+        request, "meetings/participation.html", {"rows": selectors.participation_overview()}
+    )

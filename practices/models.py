@@ -24,6 +24,17 @@ class Topic(models.Model):
 class Practice(models.Model):
     """A good-practice example that a municipality shares with the others."""
 
+    # The example's sections in the order the page, the form and the search index use.
+    SECTION_FIELDS = (
+        "starting_situation",
+        "goals",
+        "implementation",
+        "resources",
+        "results",
+        "lessons_learned",
+        "transferability",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

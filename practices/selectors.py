@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import AgendaItem
 from members import permissions as member_permissions
 from members.models import Municipality
+from members.sections import PageSection
 from practices import search
 from practices.cache import FACETS_TIMEOUT, library_version
 from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
@@ -524,3 +525,16 @@ def practice_open_review(*, practice: Practice) -> PracticeReview | None:
     if latest is None or latest.new_status != Practice.Status.DRAFT or not latest.comment:
         return None
     return latest
+
+
+def municipality_practices_section(*, municipality, viewer) -> PageSection:
+    """For the municipality page: its published examples that the viewer may read."""
+    practices = list(
+        practices_visible_to_user(user=viewer)
+        .filter(municipalities=municipality, status=Practice.Status.PUBLISHED)
+        .only("slug", "title")
+        .order_by("-published_at")
+    )
+    return PageSection(
+        template="practices/_municipality_section.html", context={"practices": practices}, order=20
+    )

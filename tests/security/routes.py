@@ -68,7 +68,8 @@ ROUTES = {
     # members
     "members:directory": Route(MEMBERS),
     "members:municipality_detail": Route(MEMBERS, lambda world: [world.municipality.slug]),
-    "members:participation": Route(STAFF),
+    "members:participation": Route(dict.fromkeys(ROLES, "redirect")),
+    "meetings:participation": Route(STAFF),
     "members:profile": Route(SIGNED_IN),
     "members:data_export": Route(SIGNED_IN),
     "members:account_delete": Route(SIGNED_IN),
