@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
@@ -249,3 +250,19 @@ def celery_publishing_to(url: str):
     finally:
         celery_app.conf.broker_url = previous
         celery_app._after_fork()
+
+
+@contextmanager
+def broker_for_tests(directory: Path):
+    """The suite's Redis (REDIS_URL) with an empty queue, or a private redis-server."""
+    if settings.REDIS_URL:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+        yield settings.CELERY_BROKER_URL
+        return
+    server = RedisServer(directory)
+    server.start()
+    try:
+        with celery_publishing_to(server.url):
+            yield server.url
+    finally:
+        server.stop()
