@@ -12,3 +12,11 @@ class MeetingsConfig(AppConfig):
         from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
 
         section_register(page=MUNICIPALITY, provider=municipality_meetings_section)
+
+        # Personal data for the export and the account deletion (members.privacy).
+        from meetings.privacy import meetings_personal_data, meetings_personal_data_erase  # noqa: PLC0415
+        from members.privacy import personal_data_register  # noqa: PLC0415
+
+        personal_data_register(
+            name="meetings", export=meetings_personal_data, erase=meetings_personal_data_erase
+        )

@@ -12,3 +12,9 @@ class PracticesConfig(AppConfig):
         from practices.selectors import municipality_practices_section  # noqa: PLC0415
 
         section_register(page=MUNICIPALITY, provider=municipality_practices_section)
+
+        # Personal data for the export (members.privacy); a deletion needs nothing more here.
+        from members.privacy import personal_data_register  # noqa: PLC0415
+        from practices.privacy import practices_personal_data  # noqa: PLC0415
+
+        personal_data_register(name="practices", export=practices_personal_data)
