@@ -24,6 +24,8 @@ class Series(models.Model):
         blank=True,
         help_text=_("Days before each meeting on which invited people are reminded, e.g. 7, 1."),
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("series")
@@ -73,6 +75,15 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    is_public = models.BooleanField(
+        _("part of the public record"),
+        default=False,
+        help_text=_(
+            "Once the meeting is announced, anyone may read its title, time, venue, agenda, "
+            "documents and published minutes through the open data interface (OParl). The "
+            "online link and the invitations stay private."
+        ),
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),
@@ -118,6 +129,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True)
@@ -239,6 +252,8 @@ class Minutes(models.Model):
     )
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -283,6 +298,7 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("document")

@@ -237,6 +237,7 @@ def user_data_export(*, user: User) -> dict:
                 "ends_on": _moment(representative.ends_on),
                 "show_email": representative.show_email,
                 "show_phone": representative.show_phone,
+                "listed_in_open_data": representative.listed_in_open_data,
             }
             for representative in representatives
         ],

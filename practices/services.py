@@ -294,6 +294,6 @@ def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
         )
         practice.municipalities.set([municipality])
         agenda_item.practice = practice
-        agenda_item.save(update_fields=["practice"])
+        agenda_item.save(update_fields=["practice", "updated_at"])
         _reindex(practice)
     return practice
