@@ -71,18 +71,20 @@ def _practice_url(practice) -> str:
 def _author_side(practice) -> list[Recipient]:
     """The author and the main contact of the author's municipality.
 
-    An example that staff entered for a municipality has no representative as author; then
-    the main contacts of all its municipalities stand for the author's side.
+    An example that staff entered for a municipality has no representative as author (and an
+    author may have moved on to another municipality); then the main contacts of all the
+    example's municipalities stand for the author's side.
     """
     recipients = []
     author = practice.created_by
     if author is not None and author.is_active:
         recipients.append(_from_user(author))
+    practice_municipality_ids = list(practice.municipalities.values_list("pk", flat=True))
     municipality = current_municipality(author) if author is not None else None
     municipality_ids = (
         [municipality.pk]
-        if municipality is not None
-        else list(practice.municipalities.values_list("pk", flat=True))
+        if municipality is not None and municipality.pk in practice_municipality_ids
+        else practice_municipality_ids
     )
     recipients.extend(_from_representative(contact) for contact in _main_contacts(municipality_ids))
     return recipients
