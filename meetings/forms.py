@@ -301,3 +301,17 @@ class AttendanceForm(forms.Form):
             )
             for invitation in invitations
         ]
+
+
+class CalendarFeedSettingsForm(forms.Form):
+    with_alarms = forms.TypedChoiceField(
+        label=_("Alarms in your calendar"),
+        choices=[
+            ("", _("No alarms")),
+            ("1", _("At the reminder times of the meeting series (e.g. 7 and 1 days before)")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -353,7 +354,11 @@ class ActionItem(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A personal calendar subscription; the secret token in the address is revocable."""
+    """A personal calendar subscription behind a revocable secret address.
+
+    Only the SHA-256 of the secret is stored: a leaked database (or backup) does not open
+    anybody's feed. The secret itself is shown once, when it is created.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -361,7 +366,12 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="meeting_calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    with_alarms = models.BooleanField(
+        _("alarms"),
+        default=False,
+        help_text=_("Calendar alarms at the reminder times of the meeting's series."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -370,3 +380,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

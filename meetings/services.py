@@ -392,15 +392,30 @@ def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
 # Calendar feeds
 
 
-def calendar_feed_create(*, user) -> CalendarFeed:
-    """Create the user's feed, or give it a new secret (the old address stops working)."""
+def calendar_feed_create(*, user) -> tuple[CalendarFeed, str]:
+    """Create the user's feed, or give it a new secret (the old address stops working).
+
+    Returns the feed and its secret; only the secret's hash is stored, so this is the one
+    moment the secret is known.
+    """
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         feed, created = CalendarFeed.objects.select_for_update().get_or_create(
-            user=user, defaults={"token": secrets.token_urlsafe(32)}
+            user=user, defaults={"token_hash": CalendarFeed.hash_token(secret)}
         )
         if not created:
-            feed.token = secrets.token_urlsafe(32)
-            feed.save(update_fields=["token"])
+            feed.token_hash = CalendarFeed.hash_token(secret)
+            feed.save(update_fields=["token_hash"])
+    return feed, secret
+
+
+def calendar_feed_settings_update(*, user, with_alarms: bool) -> CalendarFeed | None:
+    """Switch the feed's alarms on or off; the address stays the same."""
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        if feed is not None and feed.with_alarms != with_alarms:
+            feed.with_alarms = with_alarms
+            feed.save(update_fields=["with_alarms"])
     return feed
 
 

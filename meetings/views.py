@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,13 +18,14 @@ from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     AudienceForm,
+    CalendarFeedSettingsForm,
     DocumentForm,
     MeetingForm,
     MinutesForm,
     ResponseForm,
     SubstituteForm,
 )
-from meetings.models import ActionItem, AgendaItem, CalendarFeed, Document, Invitation, Meeting
+from meetings.models import ActionItem, AgendaItem, Document, Invitation, Meeting
 from meetings.tokens import InvalidToken, response_token_check, token_still_usable
 
 staff_only = permission_required(permissions.can_manage_meetings)
@@ -217,32 +219,59 @@ def respond_by_link(request, token):
 # Calendar feeds
 
 
+# The secret of a new address waits in the session for the one page that shows it.
+NEW_FEED_SECRET_SESSION_KEY = "meetings_new_calendar_feed_secret"
+
+
 @require_http_methods(["GET", "POST"])
 @members_only
 def calendar_feed(request):
+    settings_form = CalendarFeedSettingsForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        action = request.POST.get("action")
+        if action == "revoke":
             services.calendar_feed_revoke(user=request.user)
             messages.success(request, _("Your calendar address has been switched off."))
+        elif action == "settings":
+            if settings_form.is_valid():
+                services.calendar_feed_settings_update(
+                    user=request.user, with_alarms=settings_form.cleaned_data["with_alarms"]
+                )
+                messages.success(request, _("Your calendar settings have been saved."))
+            else:
+                messages.error(request, _("Please choose one of the offered alarm settings."))
         else:
-            services.calendar_feed_create(user=request.user)
+            _feed, secret = services.calendar_feed_create(user=request.user)
+            request.session[NEW_FEED_SECRET_SESSION_KEY] = secret
             messages.success(request, _("Your new calendar address is ready."))
         return redirect("meetings:calendar_feed")
     feed = selectors.calendar_feed_of(user=request.user)
+    secret = request.session.pop(NEW_FEED_SECRET_SESSION_KEY, None)
     feed_url = None
+    if feed is not None and secret is not None:
+        feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[secret]))
     if feed is not None:
-        feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))
-    return render(request, "meetings/calendar_feed.html", {"feed": feed, "feed_url": feed_url})
+        settings_form = CalendarFeedSettingsForm(
+            initial={"with_alarms": "1" if feed.with_alarms else ""}
+        )
+    return render(
+        request,
+        "meetings/calendar_feed.html",
+        {"feed": feed, "feed_url": feed_url, "settings_form": settings_form},
+    )
 
 
 @never_cache
 def calendar_feed_ics(request, token):
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feed = selectors.calendar_feed_by_token(token=token)
     if feed is None or not feed.user.is_active or not permissions.can_subscribe_calendar(feed.user):
         raise Http404
     meetings = selectors.meetings_for_feed(feed=feed)
     invited = selectors.meetings_with_online_link_for(user=feed.user, meetings=meetings)
-    body = meetings_feed_ics(meetings=meetings, show_online_link_for=invited)
+    with translation.override(feed.user.language):
+        body = meetings_feed_ics(
+            meetings=meetings, show_online_link_for=invited, with_alarms=feed.with_alarms
+        )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

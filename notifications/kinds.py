@@ -100,4 +100,17 @@ def sample_context(kind: str) -> dict:
             adopting_municipality="Olpe",
             note=_("We hand out the welcome package at the citizens' office since March."),
         )
+    if kind == Kind.SEARCH_DIGEST:
+        context.update(
+            search_label="Fachkräfte · Märkischer Kreis",
+            search_url=f"{site}/praxisbeispiele/?q=Fachkr%C3%A4fte&kreis=05962",
+            practices=[
+                {
+                    "title": "Willkommenspaket für Neubürger",
+                    "municipalities": "Werdohl",
+                    "url": f"{site}/praxisbeispiele/willkommenspaket/",
+                }
+            ],
+            unsubscribe_url=f"{site}/praxisbeispiele/abo/beispiel/abbestellen/",
+        )
     return context

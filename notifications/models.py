@@ -28,6 +28,7 @@ class OutgoingMessage(models.Model):
         PRACTICE_PUBLISHED = "practice_published", _("Good-practice example published")
         PRACTICE_ARCHIVED = "practice_archived", _("Good-practice example archived")
         PRACTICE_ADOPTED = "practice_adopted", _("Good-practice example adopted")
+        SEARCH_DIGEST = "search_digest", _("New examples of a saved search")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -5,6 +5,34 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Municipality, Network, Representative
 
+# The topics the portal ships (data migration 0002), by slug: their German name as shipped
+# and the label shown in the reader's language. Labels come from the translation catalogue
+# rather than a second name column because the list is fixed by the portal, like any
+# other interface text; topics staff add later have no translation and show their name.
+PORTAL_TOPIC_LABELS = {
+    "willkommenskultur": ("Willkommenskultur", _("Welcome culture")),
+    "neubuerger-gewinnung": ("Neubürger-Gewinnung", _("Attracting new residents")),
+    "fachkraefte": ("Fachkräfte", _("Skilled workers")),
+    "medizin-pflege": ("Medizin & Pflege", _("Medicine & care")),
+    "tourismus": ("Tourismus", _("Tourism")),
+    "smart-city": ("Smart City", _("Smart city")),
+    "stadtmarketing": ("Stadtmarketing", _("City marketing")),
+    "wohnen": ("Wohnen", _("Housing")),
+    "familie": ("Familie", _("Family")),
+}
+
+
+def topic_label(*, slug: str, name: str) -> str:
+    """The topic's name in the active language.
+
+    Translated only while staff keep the name the portal shipped: a renamed topic shows
+    its new name, not a translation of the old one.
+    """
+    shipped = PORTAL_TOPIC_LABELS.get(slug)
+    if shipped is not None and shipped[0] == name:
+        return str(shipped[1])
+    return name
+
 
 class Topic(models.Model):
     """A managed topic, e.g. Willkommenskultur or Fachkräfte."""
@@ -18,7 +46,11 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return topic_label(slug=self.slug, name=self.name)
 
 
 class Practice(models.Model):
@@ -110,6 +142,53 @@ class Practice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchWord(models.Model):
+    """A word of the published examples, for similar spellings and "Did you mean …?".
+
+    Kept by practices.search when an example is indexed; `practices_reindex` rebuilds it.
+    `folded` is the word as the index sees it (see practices.search.fold), `spelling` one
+    way the examples write it. A trigram index on `folded` exists on PostgreSQL.
+    """
+
+    folded = models.CharField(_("folded word"), max_length=60, unique=True)
+    spelling = models.CharField(_("spelling"), max_length=60)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.spelling
+
+
+class SearchSubscription(models.Model):
+    """A person's saved search: new examples of it come by mail once a week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="search_subscriptions",
+    )
+    # The list's query string without the page, e.g. "q=Fachkr%C3%A4fte&kreis=05962".
+    query_string = models.CharField(_("search"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    # Examples published after this were not in a digest yet.
+    covered_until = models.DateTimeField(_("covered until"))
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "query_string"], name="one_subscription_per_search"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.query_string or '*'}"
 
 
 class PracticeLink(models.Model):

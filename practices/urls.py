@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.practice_list, name="list"),
     path("export.csv", views.practice_export, name="export"),
     path("feed/", feeds.PublishedPracticesFeed(), name="feed"),
+    path("abo/", views.search_subscribe, name="subscribe"),
+    path("abo/<str:token>/abbestellen/", views.search_unsubscribe, name="unsubscribe"),
     path("neu/", views.practice_create, name="create"),
     path(
         "aus-tagesordnungspunkt/<int:agenda_item_pk>/",

@@ -6,7 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import permissions as member_permissions
@@ -32,9 +34,10 @@ def _get_visible(request, slug, *, for_change=False):
 @require_GET
 def practice_list(request):
     result = selectors.practice_search(user=request.user, params=request.GET)
-    page = selectors.practice_search_page(result=result, page_number=request.GET.get("seite"))
-    params = request.GET.copy()
-    params.pop("seite", None)
+    page = selectors.practice_search_page(
+        result=result, page_number=result.params.get("seite"), user=request.user
+    )
+    params = {name: value for name, value in result.params.items() if name != "seite"}
     in_progress = []
     if permissions.can_create_practice(request.user):
         in_progress = selectors.practices_in_progress_for_user(user=request.user)
@@ -45,7 +48,10 @@ def practice_list(request):
             "result": result,
             "page": page,
             "sorts": SORTS,
-            "query_string": params.urlencode(),
+            "query_string": urlencode(params),
+            "search_window": selectors.SEARCH_WINDOW,
+            "like_mine_query": selectors.like_mine_query_string(result=result),
+            "can_subscribe": request.user.is_authenticated,
             "in_progress": in_progress,
             "can_create": permissions.can_create_practice(request.user),
             "can_review": permissions.can_review_practices(request.user),
@@ -272,3 +278,39 @@ def practice_create_from_agenda_item(request, agenda_item_pk):
         return redirect("practices:list")
     messages.success(request, _("A draft has been created from the agenda item."))
     return redirect("practices:edit", slug=practice.slug)
+
+
+@require_POST
+def search_subscribe(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    subscription = services.search_subscription_create(
+        user=request.user, query_string=request.POST.get("query_string", "")
+    )
+    messages.success(
+        request,
+        _("You will receive new examples of this search by mail once a week."),
+    )
+    list_url = reverse("practices:list")
+    return redirect(
+        f"{list_url}?{subscription.query_string}" if subscription.query_string else list_url
+    )
+
+
+@csrf_exempt  # the signed token is the permission; mail clients post here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def search_unsubscribe(request, token):
+    subscription = services.search_subscription_for_token(token=token)
+    if subscription is None:
+        return render(request, "practices/unsubscribe.html", {"done": True, "known": False})
+    if request.method == "POST":
+        services.search_subscription_delete(subscription=subscription)
+        return render(request, "practices/unsubscribe.html", {"done": True, "known": True})
+    return render(
+        request,
+        "practices/unsubscribe.html",
+        {
+            "done": False,
+            "label": services.search_label(query_string=subscription.query_string),
+        },
+    )

@@ -40,6 +40,8 @@ class Route:
 ROUTES = {
     "home": Route(PUBLIC),
     "healthz": Route(PUBLIC),
+    "favicon": Route(dict.fromkeys(ROLES, "redirect")),
+    "readyz": Route(PUBLIC),
     "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
     "set_language": Route(NO_ERROR),
     # allauth: flows for visitors (logged-in users are redirected) and account pages.
@@ -163,6 +165,12 @@ ROUTES = {
     "practices:list": Route(PUBLIC),
     "practices:export": Route(PUBLIC),
     "practices:feed": Route(PUBLIC),
+    # Saving a search needs an account; an empty post saves the whole library.
+    "practices:subscribe": Route(
+        {"anonymous": "login", **dict.fromkeys(ROLES[1:], "redirect")}, method="post"
+    ),
+    # The signed token is the permission: a wrong one gives a clear page to everybody.
+    "practices:unsubscribe": Route(PUBLIC, lambda world: ["falsch"]),
     "practices:create": Route(
         {**MEMBERS, "other_representative": "ok"},
     ),

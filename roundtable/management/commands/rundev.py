@@ -29,6 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # Mail links and calendar feeds must point at the address actually served, so the
+        # served port decides SITE_URL unless the environment names one explicitly.
+        site_url = os.environ.get("SITE_URL") or f"http://{host}:{port}"
+        settings.SITE_URL = site_url.rstrip("/")
         self.check()
         # The embedded broker (no REDIS_URL) keeps its queue in folders under var/.
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
@@ -44,7 +48,7 @@ class Command(BaseCommand):
         for login in logins:
             where = f" – {login.municipality}" if login.municipality else ""
             self.stdout.write(f"  {login.role:<15} {login.email}{where}")
-        self.stdout.write(f"Portal: http://{host}:{port}/  (Ctrl-C stops everything)")
+        self.stdout.write(f"Portal: {settings.SITE_URL}/  (Ctrl-C stops everything)")
 
         python = sys.executable
         commands = [
@@ -72,7 +76,7 @@ class Command(BaseCommand):
                 f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
             ],
         ]
-        env = {**os.environ, "DEBUG": "true"}
+        env = {**os.environ, "DEBUG": "true", "SITE_URL": settings.SITE_URL}
         processes = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
 
         def stop(signum, frame):
