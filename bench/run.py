@@ -53,6 +53,9 @@ def main():
     for name, runner in [*pages.EXTRA_BENCHMARKS, *oparl.BENCHMARKS]:
         print(f"Running {name} ...", flush=True)
         extra[name] = runner(context)
+    from bench import markdown  # noqa: PLC0415
+
+    extra["adversarial Markdown, 100 KB each (goal < 50 ms)"] = markdown.measure()
     load_tests = run_load_tests(context)
     results = {
         "machine": {

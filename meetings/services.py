@@ -19,6 +19,7 @@ from meetings.models import (
     Invitation,
     Meeting,
     Minutes,
+    validate_meeting_time,
 )
 from members.models import Municipality, Representative
 from practices.cache import library_changed
@@ -114,6 +115,9 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             ]
             number = (highest or meeting.number or 0) + 1
         host = _next_host(meeting=meeting)
+        starts_at = meeting.starts_at + NEXT_MEETING_GAP
+        ends_at = meeting.ends_at + NEXT_MEETING_GAP
+        validate_meeting_time(ends_at)
         new = Meeting.objects.create(
             series_id=meeting.series_id,
             number=number,
@@ -121,8 +125,8 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             description=meeting.description,
             host=host,
             format=meeting.format,
-            starts_at=meeting.starts_at + NEXT_MEETING_GAP,
-            ends_at=meeting.ends_at + NEXT_MEETING_GAP,
+            starts_at=starts_at,
+            ends_at=ends_at,
             venue="" if host != meeting.host else meeting.venue,
             online_url="",
             status=Meeting.Status.DRAFT,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import guards
+from common.files import stored_file_response
 from common.guards import permission_required
 from meetings import permissions, selectors, services
 from meetings.calendar import meeting_ics, meetings_feed_ics
@@ -26,7 +27,7 @@ from meetings.forms import (
     SubstituteForm,
 )
 from meetings.models import ActionItem, AgendaItem, Document, Invitation, Meeting
-from meetings.tokens import InvalidToken, response_token_check, token_still_usable
+from meetings.tokens import InvalidToken, response_token_check, token_refusal
 
 staff_only = permission_required(permissions.can_manage_meetings)
 members_only = permission_required(permissions.can_subscribe_calendar)
@@ -199,8 +200,14 @@ def respond_by_link(request, token):
         ).get(pk=invitation_id)
     except (InvalidToken, Invitation.DoesNotExist):
         return render(request, "meetings/respond_by_link_invalid.html", status=400)
-    if not token_still_usable(invitation):
-        return render(request, "meetings/respond_by_link_invalid.html", status=400)
+    refusal = token_refusal(invitation)
+    if refusal is not None:
+        return render(
+            request,
+            "meetings/respond_by_link_invalid.html",
+            {"reason": refusal, "invitation": invitation},
+            status=400,
+        )
     label = Invitation.Response(response).label
     if request.method == "POST":
         services.invitation_respond(invitation=invitation, response=response, note=invitation.note)
@@ -313,7 +320,11 @@ def meeting_edit(request, pk):
 @staff_only
 def meeting_copy(request, pk):
     meeting = _meeting_or_404(pk)
-    new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    try:
+        new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:detail", meeting.pk)
     messages.success(
         request, _("The next meeting has been drafted. Please check date, host and agenda.")
     )
@@ -550,15 +561,7 @@ def document_download(request, pk, document_pk):
     )
     if not permissions.can_view_meeting(request.user, document.meeting):
         raise PermissionDenied
-    name = document.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(document.file, content_type=document.content_type)
 
 
 @require_http_methods(["GET", "POST"])

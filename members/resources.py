@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.formats import base_formats
 
 from common.slugs import unique_slug
+from common.spreadsheets import FormulaSafeResource
 from members.models import District, Municipality, Network, NetworkMembership, Representative
 
 
@@ -138,9 +139,9 @@ def _clean_or_none(field, row):
         return None
 
 
-class _RoundTripResource(resources.ModelResource):
-    """What all the portal's resources share: whole files or nothing, model validation,
-    unchanged rows skipped (a re-imported export shows no change)."""
+class _RoundTripResource(FormulaSafeResource):
+    """What all the portal's resources share: formulae escaped, whole files or nothing,
+    model validation, unchanged rows skipped (a re-imported export shows no change)."""
 
     class Meta:
         use_transactions = True
@@ -204,6 +205,7 @@ class MunicipalityResource(_RoundTripResource):
         return None
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         row["ags"] = _ags(row.get("ags")) or None
         slug = str(row.get("slug") or "").strip()
         if not slug and row["ags"]:
@@ -290,6 +292,7 @@ class RepresentativeResource(_RoundTripResource):
         return candidates[0] if candidates else None
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         row["email"] = str(row.get("email") or "").strip().lower()
         municipality = _spreadsheet_key(row.get("municipality"))
         row["municipality"] = _ags(municipality) if municipality.isdigit() else municipality
@@ -307,6 +310,7 @@ class NetworkResource(_RoundTripResource):
         return Network.objects.order_by("name", "pk")
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         row["slug"] = str(row.get("slug") or "").strip()
 
 
@@ -344,5 +348,6 @@ class NetworkMembershipResource(_RoundTripResource):
         ).first()
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         municipality = _spreadsheet_key(row.get("municipality"))
         row["municipality"] = _ags(municipality) if municipality.isdigit() else municipality

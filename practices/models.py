@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import BoundedTextField
 from members.models import Municipality, Network, Representative
 
 # The topics the portal ships (data migration 0002), by slug: their German name as shipped
@@ -32,6 +33,10 @@ def topic_label(*, slug: str, name: str) -> str:
     if shipped is not None and shipped[0] == name:
         return str(shipped[1])
     return name
+
+
+# One section of a practice: several pages of text, far below what slows a page down.
+SECTION_MAX_LENGTH = 10_000
 
 
 class Topic(models.Model):
@@ -75,7 +80,7 @@ class Practice(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=220, unique=True)
-    summary = models.TextField(_("summary"), max_length=600)
+    summary = BoundedTextField(_("summary"), max_length=600)
     municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("municipalities"), related_name="practices"
     )
@@ -85,13 +90,26 @@ class Practice(models.Model):
     keywords = models.CharField(
         _("keywords"), max_length=300, blank=True, help_text=_("Separate keywords with commas.")
     )
-    starting_situation = models.TextField(_("starting situation"), blank=True)
-    goals = models.TextField(_("goals"), blank=True)
-    implementation = models.TextField(_("implementation"), blank=True)
-    resources = models.TextField(_("resources"), blank=True, help_text=_("Costs, staff, partners."))
-    results = models.TextField(_("results and evidence"), blank=True)
-    lessons_learned = models.TextField(_("lessons learned"), blank=True)
-    transferability = models.TextField(_("transferability"), blank=True)
+    starting_situation = BoundedTextField(
+        _("starting situation"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    goals = BoundedTextField(_("goals"), blank=True, max_length=SECTION_MAX_LENGTH)
+    implementation = BoundedTextField(
+        _("implementation"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    resources = BoundedTextField(
+        _("resources"),
+        blank=True,
+        max_length=SECTION_MAX_LENGTH,
+        help_text=_("Costs, staff, partners."),
+    )
+    results = BoundedTextField(_("results and evidence"), blank=True, max_length=SECTION_MAX_LENGTH)
+    lessons_learned = BoundedTextField(
+        _("lessons learned"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    transferability = BoundedTextField(
+        _("transferability"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     is_ongoing = models.BooleanField(_("ongoing"), default=True)
@@ -273,7 +291,7 @@ class Adoption(models.Model):
         on_delete=models.CASCADE,
         related_name="practice_adoptions",
     )
-    note = models.TextField(_("how it went"), max_length=2000, blank=True)
+    note = BoundedTextField(_("how it went"), max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -313,7 +331,7 @@ class PracticeReview(models.Model):
         _("previous status"), max_length=16, choices=Practice.Status.choices
     )
     new_status = models.CharField(_("new status"), max_length=16, choices=Practice.Status.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

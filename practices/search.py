@@ -150,10 +150,11 @@ class IndexDocument:
 def _surface_words(practice) -> set[str]:
     texts = [practice.title, practice.summary, practice.keywords]
     texts += [getattr(practice, name) or "" for name in SECTION_FIELDS]
+    # As written, so that "Did you mean …?" offers "Willkommenstasche", not its folded form.
     return {
         word
         for text in texts
-        for word in text_words(text)
+        for word in _WORD.findall(text or "")
         if MIN_PART_LENGTH <= len(word) <= MAX_WORD_LENGTH and word.isalpha()
     }
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="create_from_agenda_item",
     ),
     path("<slug:slug>/", views.practice_detail, name="detail"),
+    path("<slug:slug>/dateien/<int:pk>/", views.practice_attachment, name="attachment"),
     path("<slug:slug>/bearbeiten/", views.practice_edit, name="edit"),
     path("<slug:slug>/einreichen/", views.practice_submit, name="submit"),
     path("<slug:slug>/pruefen/", views.practice_review, name="review"),

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.files import stored_file_response
 from members import permissions as member_permissions
 from practices import permissions, selectors, services
 from practices.filters import SORTS
 from practices.forms import AdoptionForm, PracticeForm, ReviewForm
+from practices.models import PracticeAttachment
 
 # Cells starting like a formula are prefixed so that spreadsheets show them as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,6 +144,22 @@ def practice_detail(request, slug):
         if not permissions.can_view_practice(request.user, practice):
             raise PermissionDenied
     return _render_detail(request, _get_visible(request, slug))
+
+
+@require_GET
+def practice_attachment(request, slug, pk):
+    """An image or document of a practice, for exactly those who may see the practice."""
+    if not request.user.is_authenticated and selectors.practice_is_published(slug=slug):
+        practice = selectors.practice_get_for_change(slug=slug)
+        if not permissions.can_view_practice(request.user, practice):
+            raise PermissionDenied
+    practice = _get_visible(request, slug, for_change=True)
+    attachment = get_object_or_404(PracticeAttachment, pk=pk, practice=practice)
+    return stored_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        inline=attachment.kind == PracticeAttachment.Kind.IMAGE,
+    )
 
 
 def _save_practice(request, form, practice=None):

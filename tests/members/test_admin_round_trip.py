@@ -65,7 +65,12 @@ def region():
         job_title="Stadtmarketing; Öffentlichkeitsarbeit",
         is_main_contact=True,
     )
-    RepresentativeFactory(municipality=werdohl, email="ben@werdohl.example.org", ends_on=None)
+    RepresentativeFactory(
+        municipality=werdohl,
+        email="ben@werdohl.example.org",
+        job_title='=HYPERLINK("https://example.org")',
+        phone="+49 2392 123",
+    )
     RepresentativeFactory(municipality=district_office, email="kreis@example.org")
     RepresentativeFactory(municipality=agency, email="team@example.org", function="agency")
     smart = NetworkFactory(

@@ -89,7 +89,7 @@ def test_did_you_mean_offers_the_library_spelling_when_little_is_found(
     result = practice_search(user=representative_user, params={"q": "Wilkommenstasche"})
     practice_search_page(result=result, page_number=1, user=representative_user)
 
-    assert result.suggestion == "willkommenstasche"
+    assert result.suggestion == "Willkommenstasche"
 
 
 def test_did_you_mean_never_offers_a_word_only_members_may_see(municipality):

@@ -178,6 +178,10 @@ ROUTES = {
         STAFF_POST, lambda world: [world.host_agenda_item.pk], method="post"
     ),
     "practices:detail": Route(MEMBERS, lambda world: [world.practice.slug]),
+    # Files: the same rule as the practice they belong to.
+    "practices:attachment": Route(
+        MEMBERS, lambda world: [world.practice.slug, world.practice_image.pk]
+    ),
     # Drafts: only their own municipality and staff may open or edit them; to anybody
     # else they do not exist.
     "practices:edit": Route(

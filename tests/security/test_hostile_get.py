@@ -1,97 +1,103 @@
-"""Hostile query strings against the library's GET endpoints: never a server error.
+"""Hostile query strings on every list, search, export and feed page: never a server error.
 
-Every parameter of the list, the CSV export and the Atom feed gets arbitrary text, including
-NUL, lone surrogates and bytes that are not UTF-8, straight into the raw query string.
+The practice library (/praxisbeispiele/) registers its parameters in tests/practices with the
+same helper (tests.security.hostile.assert_hostile_gets_never_fail).
 """
 
-from urllib.parse import quote_from_bytes
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings
 
-from practices.selectors import PARAMETERS
-from tests.practices.factories import IndexedPracticeFactory
+from tests.security.hostile import assert_hostile_gets_never_fail
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = ["practices:list", "practices:export", "practices:feed"]
-HYPOTHESIS = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-# Found by hand against the production configuration (issue: hostile input and misuse).
-KNOWN_BAD = [
-    "q=-",
-    *[f"q={quote_from_bytes(char.encode())}" for char in "&|!'\"\\(*_%:"],
-    "q=%3C-%3E",
-    "q=%F0%9F%98%80",  # an emoji
-    "q=%E2%80%AE",  # right-to-left override
-    "q=%00",
-    "q=%FF%FE",  # not UTF-8
-    "q=%ED%A0%80",  # a lone surrogate, encoded
-    "q=Willkommens%00tasche",
-    "kreis=%00",
-    "thema=%00&kommune=%00&netzwerk=%00",
-    "beginn=0",
-    "beginn=-1",
-    "beginn=10000",
-    "beginn=99999999999999999999999",
-    "beginn=1e309",
-    "beginn=NaN",
-    "einwohner=%00",
-    "seite=-1",
-    "seite=99999999999999999999",
-    "sortierung=aehnliche-kommunen",
-    "aehnlich=ja",
-    "q=" + "a" * 5000,
-    "q=" + "%20-" * 300,
+
+@dataclass(frozen=True)
+class HostileGet:
+    name: str
+    role: str
+    url_name: str
+    # The GET parameters the page reads; unknown ones are sent as well.
+    params: tuple
+    args: Callable = lambda world: []
+
+
+PAGES = [
+    HostileGet("home", "representative", "home", ()),
+    HostileGet("meeting list", "representative", "meetings:list", ("kommende", "seite")),
+    HostileGet("meeting list for staff", "staff", "meetings:list", ("kommende", "seite")),
+    HostileGet(
+        "member directory", "representative", "members:directory", ("q", "district", "network")
+    ),
+    HostileGet("participation", "staff", "members:participation", ()),
+    HostileGet("calendar subscription", "representative", "meetings:calendar_feed", ()),
+    HostileGet("data export", "representative", "members:data_export", ()),
+    HostileGet(
+        "meeting detail", "representative", "meetings:detail", (), lambda world: [world.meeting.pk]
+    ),
+    HostileGet("meeting print", "staff", "meetings:print", (), lambda world: [world.meeting.pk]),
+    HostileGet("meeting ics", "staff", "meetings:ics", (), lambda world: [world.meeting.pk]),
+    HostileGet(
+        "meeting mails",
+        "staff",
+        "notifications:meeting_messages",
+        (),
+        lambda world: [world.meeting.pk],
+    ),
+    HostileGet("mail previews", "staff", "notifications:preview_list", ()),
+    HostileGet(
+        "response link", "anonymous", "meetings:respond_by_link", (), lambda world: ["gefaelscht"]
+    ),
+    HostileGet("log-in", "anonymous", "account_login", ("next",)),
+    HostileGet("sign-up", "anonymous", "account_signup", ("next",)),
 ]
 
 
-def raw_value():
-    text = st.text(alphabet=st.characters(codec=None), max_size=60).map(
-        lambda value: value.encode("utf-8", "surrogatepass")
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_hostile_query_strings_never_fail(page, role_users, client_for, world):
+    client = client_for(role_users[page.role])
+    assert_hostile_gets_never_fail(
+        client, reverse(page.url_name, args=page.args(world)), page.params
     )
-    return st.one_of(st.binary(max_size=40), text)
 
 
-@pytest.fixture
-def library(municipality):
-    IndexedPracticeFactory(
-        title="Willkommenstasche", summary="Für Neubürger.", municipalities=[municipality]
-    )
-    IndexedPracticeFactory(title="Fachkräftesicherung", summary="Ein Bündnis.", is_public=True)
+# The admin's change lists read search (q), ordering (o), page (p), "show all" and one
+# parameter per list filter.
+ADMIN_LIST_PARAMS = ("q", "o", "p", "all", "e", "_to_field", "_popup")
+FEW_EXAMPLES = settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
-@pytest.mark.parametrize("url_name", ENDPOINTS)
-def test_known_hostile_query_strings_never_fail(library, role_users, client_for, url_name):
-    client = client_for(role_users["representative"])
-
-    failures = [
-        query_string
-        for query_string in KNOWN_BAD
-        if client.get(reverse(url_name), QUERY_STRING=query_string).status_code != 200
-    ]
-
-    assert failures == []
+def _admin_filter_params(model_admin, request):
+    names = []
+    for spec in model_admin.get_list_filter(request):
+        field = spec[0] if isinstance(spec, tuple) else spec
+        if isinstance(field, str):
+            names += [field, f"{field}__exact", f"{field}__id__exact", f"{field}__isnull"]
+        else:
+            names.append(getattr(field, "parameter_name", "") or "filter")
+    return tuple(names)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "representative"])
-@pytest.mark.parametrize("url_name", ENDPOINTS)
-def test_arbitrary_bytes_in_every_parameter_never_fail(
-    library, role_users, client_for, url_name, role
-):
-    client = client_for(role_users[role])
-    url = reverse(url_name)
+@pytest.mark.parametrize(
+    "model", list(admin.site._registry), ids=lambda model: model._meta.label_lower
+)
+def test_hostile_query_strings_never_fail_in_admin_lists(model, admin_user, client_for, rf, world):
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = admin_user
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    params = ADMIN_LIST_PARAMS + _admin_filter_params(model_admin, request)
+    assert_hostile_gets_never_fail(client_for(admin_user), url, params, FEW_EXAMPLES)
 
-    @HYPOTHESIS
-    @given(name=st.sampled_from(PARAMETERS), value=raw_value(), other=raw_value())
-    def request_with(name, value, other):
-        query_string = f"{name}={quote_from_bytes(value)}&q={quote_from_bytes(other)}"
-        response = client.get(url, QUERY_STRING=query_string)
-        assert response.status_code == 200, query_string
 
-    request_with()
+def test_calendar_feed_address_with_nul_is_not_found(client):
+    assert client.get("/treffen/kalender/%00.ics").status_code == 404
