@@ -15,3 +15,11 @@ class MeetingsConfig(AppConfig):
 
         # Registers the meeting mail kinds with the outbox; models must be loaded first.
         from meetings import messages  # noqa: F401, PLC0415
+
+        # Personal data for the export and the account deletion (members.privacy).
+        from meetings.privacy import meetings_personal_data, meetings_personal_data_erase  # noqa: PLC0415
+        from members.privacy import personal_data_register  # noqa: PLC0415
+
+        personal_data_register(
+            name="meetings", export=meetings_personal_data, erase=meetings_personal_data_erase
+        )

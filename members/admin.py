@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 
+from common.slugs import german_slugify
 from members import services
 from members.models import (
     District,
@@ -15,7 +19,39 @@ from members.models import (
     Representative,
     User,
 )
-from members.resources import MunicipalityResource, RepresentativeResource
+from members.resources import (
+    SPREADSHEET_FORMATS,
+    MunicipalityResource,
+    NetworkMembershipResource,
+    NetworkResource,
+    RepresentativeResource,
+)
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export's column choice labelled with the fields' names in the admin's language."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        attribute = (field.attribute if field and field.attribute else field_name).split("__")[0]
+        try:
+            verbose_name = resource._meta.model._meta.get_field(attribute).verbose_name
+        except FieldDoesNotExist:
+            return column
+        return f"{capfirst(verbose_name)} ({column})"
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Import and export as semicolon CSV or XLSX, with a file name that says what it holds."""
+
+    formats = SPREADSHEET_FORMATS
+    export_form_class = LabelledExportForm
+
+    def get_export_filename(self, request, queryset, file_format):
+        (resource,) = self.get_export_resource_classes(request)
+        stem = german_slugify(str(resource.get_display_name()))
+        return f"{stem}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
 
 
 @admin.register(User)
@@ -72,7 +108,7 @@ class MunicipalityMembershipInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ImportExportModelAdmin):
+class MunicipalityAdmin(SpreadsheetAdmin):
     resource_classes = [MunicipalityResource]
     list_display = ["name", "ags", "kind", "district", "population", "is_active"]
     list_filter = ["district", "kind", "network_memberships__network", "is_active"]
@@ -89,7 +125,8 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(SpreadsheetAdmin):
+    resource_classes = [NetworkResource]
     list_display = ["name", "funding_note", "starts_on", "ends_on"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -97,7 +134,8 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(admin.ModelAdmin):
+class NetworkMembershipAdmin(SpreadsheetAdmin):
+    resource_classes = [NetworkMembershipResource]
     list_display = ["municipality", "network", "role", "starts_on", "ends_on"]
     list_filter = ["network", "role", "municipality__district"]
     list_select_related = ["municipality", "network"]
@@ -106,7 +144,7 @@ class NetworkMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(ImportExportModelAdmin):
+class RepresentativeAdmin(SpreadsheetAdmin):
     resource_classes = [RepresentativeResource]
     list_display = [
         "last_name",

@@ -1,5 +1,9 @@
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +16,16 @@ from members.models import (
     Representative,
     User,
 )
+from members.privacy import personal_data_export
 from members.sections import MUNICIPALITY, PageSection, sections_for
+from notifications.models import OutgoingMessage
+
+
+def agency_staff_users():
+    """Active accounts in the agency's staff group, e.g. the reviewers of practices."""
+    return User.objects.filter(is_active=True, groups__name=permissions.STAFF_GROUP_NAME).order_by(
+        "email"
+    )
 
 
 def _current_representatives():
@@ -137,16 +150,70 @@ def profile_get(*, user: User) -> Profile:
     )
 
 
+def _moment(value):
+    return value.isoformat() if value else None
+
+
+def user_sessions(*, user: User) -> list[Session]:
+    """The person's valid sessions (signed in on some device); they name the account by id."""
+    return [
+        session
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).order_by(
+            "expire_date"
+        )
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+
+
+def _sign_in_data(user: User) -> dict:
+    """What allauth and Django keep about signing in: addresses, second factors, sessions."""
+    return {
+        "date_joined": _moment(user.date_joined),
+        "last_login": _moment(user.last_login),
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "second_factors": [
+            {
+                "type": authenticator.type,
+                "created_at": _moment(authenticator.created_at),
+                "last_used_at": _moment(authenticator.last_used_at),
+            }
+            for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "sessions_valid_until": [
+            _moment(session.expire_date) for session in user_sessions(user=user)
+        ],
+    }
+
+
+def _mails_to(user: User, representatives) -> list[dict]:
+    addresses = {user.email} | {rep.email for rep in representatives if rep.email}
+    messages = OutgoingMessage.objects.filter(
+        Q(recipient_user=user) | Q(recipient_email__in=addresses)
+    ).order_by("created_at", "pk")
+    return [
+        {
+            "kind": message.kind,
+            "to": message.recipient_email,
+            "subject": message.subject,
+            "text": message.body_text,
+            "state": message.state,
+            "queued_at": _moment(message.created_at),
+            "sent_at": _moment(message.sent_at),
+        }
+        for message in messages
+    ]
+
+
 def user_data_export(*, user: User) -> dict:
-    """Everything the portal stores about a person, for a data-protection request."""
-    from allauth.account.models import EmailAddress
+    """Everything the portal stores about a person, for a data-protection request.
 
-    from meetings.models import Invitation
-
-    def day(value):
-        return value.isoformat() if value else None
-
-    representatives = list(user.representatives.select_related("municipality"))
+    Members' own data, the mail sent to the person and sign-in data, plus what the apps
+    above members keep (members.privacy: meetings, practices).
+    """
+    representatives = list(user.representatives.select_related("municipality").order_by("pk"))
     ids = [representative.pk for representative in representatives]
     return {
         "account": {
@@ -154,13 +221,9 @@ def user_data_export(*, user: User) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "language": user.language,
-            "date_joined": day(user.date_joined),
-            "last_login": day(user.last_login),
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in EmailAddress.objects.filter(user=user)
-            ],
+            "groups": sorted(user.groups.values_list("name", flat=True)),
         },
+        "sign_in": _sign_in_data(user),
         "representatives": [
             {
                 "municipality": representative.municipality.name,
@@ -173,8 +236,8 @@ def user_data_export(*, user: User) -> dict:
                 "email": representative.email,
                 "phone": representative.phone,
                 "is_main_contact": representative.is_main_contact,
-                "starts_on": day(representative.starts_on),
-                "ends_on": day(representative.ends_on),
+                "starts_on": _moment(representative.starts_on),
+                "ends_on": _moment(representative.ends_on),
                 "show_email": representative.show_email,
                 "show_phone": representative.show_phone,
                 "listed_in_open_data": representative.listed_in_open_data,
@@ -184,24 +247,13 @@ def user_data_export(*, user: User) -> dict:
         "portal_invitations": [
             {
                 "email": invitation.email,
-                "created_at": day(invitation.created_at),
-                "sent_at": day(invitation.sent_at),
-                "used_at": day(invitation.used_at),
+                "created_at": _moment(invitation.created_at),
+                "sent_at": _moment(invitation.sent_at),
+                "used_at": _moment(invitation.used_at),
+                "expires_at": _moment(invitation.expires_at),
             }
             for invitation in PortalInvitation.objects.filter(representative_id__in=ids)
         ],
-        "meeting_invitations": [
-            {
-                "meeting": str(invitation.meeting),
-                "starts_at": day(invitation.meeting.starts_at),
-                "on_behalf_of": invitation.on_behalf_of.name,
-                "response": invitation.response,
-                "responded_at": day(invitation.responded_at),
-                "note": invitation.note,
-                "attended": invitation.attended,
-            }
-            for invitation in Invitation.objects.filter(representative_id__in=ids).select_related(
-                "meeting__series", "on_behalf_of"
-            )
-        ],
+        "mails": _mails_to(user, representatives),
+        **personal_data_export(user=user, representative_ids=ids),
     }

@@ -2,11 +2,14 @@ import csv
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import import_module
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +21,9 @@ from common.slugs import german_slugify
 from members.messages import PORTAL_INVITATION
 from members.models import District, Municipality, PortalInvitation, Representative, User
 from members.permissions import STAFF_GROUP_NAME
+from members.privacy import personal_data_erase
+from members.selectors import user_sessions
+from notifications.models import OutgoingMessage
 from notifications.services import (
     RenderedMessage,
     message_queue,
@@ -322,15 +328,23 @@ def profile_update(
     user.save(update_fields=["language"])
 
 
+def _sessions_end(*, user: User) -> None:
+    """Log the person out everywhere: their sessions go from the database and the cache."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in user_sessions(user=user):
+        # Through the configured engine, so that a cached copy goes too.
+        store(session.session_key).delete()
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete an account and its personal data; meeting history stays, anonymised.
+    """Delete an account and everything that names the person; meeting history stays.
 
     The representative rows stay because meeting invitations and attendance refer to
     them; they lose every personal field and show as "former representative of ...".
+    The apps above members erase what they keep (members.privacy); the account's e-mail
+    addresses, two-factor authenticators and calendar feed go with the user row.
     """
-    from meetings.models import Invitation
-
     today = timezone.localdate()
     now = timezone.now()
     representatives = list(Representative.objects.select_for_update().filter(user=user))
@@ -354,10 +368,16 @@ def account_delete(*, user: User) -> None:
         representative.save()
     ids = [representative.pk for representative in representatives]
     PortalInvitation.objects.filter(representative_id__in=ids).delete()
-    # Notes in responses are free text and may be personal; the response itself stays.
-    Invitation.objects.filter(representative_id__in=ids).update(note="")
+    personal_data_erase(user=user, representative_ids=ids)
+    # The admin's history names the rows it changed; it keeps the change, not the name.
+    for model, object_ids in ((Representative, ids), (User, [user.pk])):
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(object_id) for object_id in object_ids],
+        ).update(object_repr=_("(deleted account)"))
     # Mail to the person: address, name, bodies and attachments go, the delivery record stays.
     messages_anonymise_for_user(user=user, email=user.email)
     for address in emails - {"", user.email}:
         messages_anonymise_for_user(email=address)
+    _sessions_end(user=user)
     user.delete()

@@ -723,6 +723,27 @@ def agenda_item_for_practice_draft(*, pk: int):
     )
 
 
+def practice_open_review(*, practice: Practice) -> PracticeReview | None:
+    """The reviewer's request for changes that the authors have not answered yet.
+
+    That is the newest review step when it sent the example back to a draft with a comment
+    and the example is still a draft. Uses the prefetched review history when there is one.
+    """
+    if practice.status != Practice.Status.DRAFT:
+        return None
+    if "reviews" in getattr(practice, "_prefetched_objects_cache", {}):
+        latest = max(
+            practice.reviews.all(), key=lambda step: (step.created_at, step.pk), default=None
+        )
+    else:
+        latest = (
+            practice.reviews.select_related("created_by").order_by("-created_at", "-id").first()
+        )
+    if latest is None or latest.new_status != Practice.Status.DRAFT or not latest.comment:
+        return None
+    return latest
+
+
 def municipality_practices_section(*, municipality, viewer) -> PageSection:
     """For the municipality page: its published examples that the viewer may read."""
     practices = list(

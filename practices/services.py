@@ -137,17 +137,15 @@ def _record_status(*, practice: Practice, new_status: str, user, comment: str = 
         update_fields.append("published_at")
     practice.save(update_fields=update_fields)
     library_changed()
-    PracticeReview.objects.create(
+    review = PracticeReview.objects.create(
         practice=practice,
         old_status=old_status,
         new_status=new_status,
         comment=_clean(comment),
         created_by=user,
     )
-    # Inside the transaction: an outbox row is written together with the change or not at all.
-    notifications.practice_status_changed(
-        practice=practice, old_status=old_status, comment=comment, actor=user
-    )
+    # Inside the transaction: the outbox rows are written together with the change or not at all.
+    notifications.practice_status_changed(practice=practice, review=review, actor=user)
 
 
 def practice_search_index_update(*, practice_ids: Iterable[int]) -> None:

@@ -111,6 +111,7 @@ def _render_detail(request, practice, *, adoption_form=None, review_form=None, s
             (a for a in practice.adoptions.all() if a.municipality_id == municipality.pk), None
         )
     is_reviewer = permissions.can_review_practices(user)
+    show_history = is_reviewer or permissions.is_own_practice(user, practice)
     return render(
         request,
         "practices/detail.html",
@@ -126,7 +127,8 @@ def _render_detail(request, practice, *, adoption_form=None, review_form=None, s
             "own_adoption": own_adoption,
             "show_contact": permissions.can_see_contact_details(user),
             "show_meetings": permissions.can_see_meetings(user),
-            "show_history": is_reviewer or permissions.is_own_practice(user, practice),
+            "show_history": show_history,
+            "open_review": selectors.practice_open_review(practice=practice),
             "adoption_form": adoption_form or AdoptionForm(),
             "review_form": review_form or ReviewForm(initial={"is_public": practice.is_public}),
         },
@@ -208,7 +210,15 @@ def practice_edit(request, slug):
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect("practices:detail", slug=practice.slug)
-    return render(request, "practices/form.html", {"form": form, "practice": practice})
+    return render(
+        request,
+        "practices/form.html",
+        {
+            "form": form,
+            "practice": practice,
+            "open_review": selectors.practice_open_review(practice=practice),
+        },
+    )
 
 
 @require_POST

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
@@ -44,7 +45,13 @@ def legal_page(request, kind):
     return render(
         request,
         "pages/legal.html",
-        {"page": page, "kind": kind, "default_template": f"pages/{kind}_default.html"},
+        {
+            "page": page,
+            "kind": kind,
+            "default_template": f"pages/{kind}_default.html",
+            # The privacy policy states how long the outbox keeps mail texts (notifications).
+            "mail_retention_days": getattr(settings, "NOTIFICATIONS_BODY_RETENTION_DAYS", None),
+        },
     )
 
 

@@ -161,8 +161,8 @@ def test_data_export_contains_own_data_only(
     data = json.loads(response.content)
     assert data["account"]["email"] == representative_user.email
     assert data["representatives"][0]["municipality"] == "Werdohl"
-    assert data["meeting_invitations"][0]["note"] == "Komme später"
-    assert data["meeting_invitations"][0]["attended"] is True
+    assert data["meetings"]["invitations"][0]["note"] == "Komme später"
+    assert data["meetings"]["invitations"][0]["attended"] is True
     assert len(data["portal_invitations"]) == 1
     assert other_representative_user.email not in response.content.decode()
 

@@ -1,45 +1,107 @@
-from unittest import mock
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from notifications.models import OutgoingMessage
 from practices import services
 from practices.models import Practice
-from tests.factories import AgendaItemFactory, RepresentativeFactory
+from tests.factories import AgendaItemFactory, RepresentativeFactory, UserFactory
 from tests.practices.factories import IndexedPracticeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def notify():
-    with mock.patch("practices.notifications.practice_status_changed") as patched:
-        yield patched
-
-
-def test_each_review_step_notifies_the_author(notify, role_users, municipality):
-    practice = services.practice_create(
-        user=role_users["representative"],
-        fields={"title": "Neu", "summary": "Kurz."},
-        municipalities=[],
+def main_contact(municipality):
+    """Werdohl's main contact, who reads English."""
+    user = UserFactory(
+        email="chef@example.org", first_name="Chris", last_name="Chef", language="en"
     )
+    return RepresentativeFactory(
+        municipality=municipality, user=user, email=user.email, is_main_contact=True
+    )
+
+
+def mails(kind):
+    """The outbox rows of one kind, by recipient address."""
+    return {
+        message.recipient_email: message
+        for message in OutgoingMessage.objects.filter(kind=kind).order_by("id")
+    }
+
+
+def test_each_review_step_mails_the_people_it_concerns(role_users, municipality, main_contact):
+    author = role_users["representative"]
     staff = role_users["staff"]
+    practice = services.practice_create(
+        user=author, fields={"title": "Willkommenstasche", "summary": "Kurz."}, municipalities=[]
+    )
 
-    services.practice_submit(practice=practice, user=role_users["representative"])
+    services.practice_submit(practice=practice, user=author)
+    submitted = mails("practice_submitted")
+    # The reviewers are the agency's staff group (a superuser outside it is not one).
+    assert set(submitted) == {"staff@example.org"}
+    assert submitted["staff@example.org"].subject == (
+        "Neues Praxisbeispiel zur Prüfung: Willkommenstasche"
+    )
+    assert "(Werdohl) hat das Praxisbeispiel „Willkommenstasche“" in (
+        submitted["staff@example.org"].body_text
+    )
+
     services.practice_request_changes(practice=practice, user=staff, comment="Bitte Fotos.")
-    services.practice_submit(practice=practice, user=role_users["representative"])
-    services.practice_publish(practice=practice, user=staff)
-    services.practice_archive(practice=practice, user=staff, comment="Veraltet.")
+    changes = mails("practice_changes_requested")
+    assert set(changes) == {"vertretung@example.org", "chef@example.org"}
+    german, english = changes["vertretung@example.org"], changes["chef@example.org"]
+    assert german.subject == "Bitte überarbeiten Sie Ihr Praxisbeispiel: Willkommenstasche"
+    assert "Bitte Fotos." in german.body_text
+    assert "Bitte Fotos." in german.body_html
+    assert german.recipient_user == author
+    assert english.language == "en"
+    assert english.subject == "Please revise your good-practice example: Willkommenstasche"
+    assert english.recipient_label == main_contact.full_name
 
-    calls = [(c.kwargs["old_status"], c.kwargs["comment"]) for c in notify.call_args_list]
-    assert calls == [
-        ("draft", ""),
-        ("submitted", "Bitte Fotos."),
-        ("draft", ""),
-        ("submitted", ""),
-        ("published", "Veraltet."),
-    ]
+    services.practice_submit(practice=practice, user=author)
+    assert OutgoingMessage.objects.filter(kind="practice_submitted").count() == 2
+
+    services.practice_publish(practice=practice, user=staff)
+    published = mails("practice_published")
+    assert set(published) == {"vertretung@example.org", "chef@example.org"}
+    assert published["vertretung@example.org"].subject == (
+        "Ihr Praxisbeispiel wurde veröffentlicht: Willkommenstasche"
+    )
+    assert f"/praxisbeispiele/{practice.slug}/" in published["vertretung@example.org"].body_text
+
+    services.practice_archive(practice=practice, user=staff, comment="Veraltet.")
+    archived = mails("practice_archived")
+    assert set(archived) == {"vertretung@example.org", "chef@example.org"}
+    assert "Veraltet." in archived["vertretung@example.org"].body_text
+    # Nobody is told of their own action: staff got only the two submissions.
+    assert set(
+        OutgoingMessage.objects.filter(recipient_email="staff@example.org").values_list(
+            "kind", flat=True
+        )
+    ) == {"practice_submitted"}
     assert practice.status == Practice.Status.ARCHIVED
+
+
+def test_a_practice_staff_entered_goes_to_the_main_contacts_of_its_municipalities(
+    role_users, municipality, main_contact
+):
+    practice = IndexedPracticeFactory(municipalities=[municipality], status="submitted")
+
+    services.practice_publish(practice=practice, user=role_users["staff"])
+
+    assert set(mails("practice_published")) == {"chef@example.org"}
+
+
+def test_a_review_mail_is_written_with_the_change_or_not_at_all(role_users, municipality):
+    practice = IndexedPracticeFactory(municipalities=[municipality], status="submitted")
+
+    with pytest.raises(ValidationError):
+        services.practice_request_changes(
+            practice=practice, user=role_users["staff"], comment="   "
+        )
+
+    assert not OutgoingMessage.objects.exists()
 
 
 def test_representative_cannot_publish_even_through_the_service(role_users, municipality):
@@ -49,16 +111,20 @@ def test_representative_cannot_publish_even_through_the_service(role_users, muni
         services.practice_publish(practice=practice, user=role_users["representative"])
 
 
-def test_adoption_notifies_once_and_refuses_duplicates(role_users, municipality):
-    practice = IndexedPracticeFactory(municipalities=[municipality])
+def test_adoption_mails_the_main_contacts_once_and_refuses_duplicates(
+    role_users, municipality, main_contact
+):
+    practice = IndexedPracticeFactory(municipalities=[municipality], title="Willkommenstasche")
     user = role_users["other_representative"]
 
-    with mock.patch("practices.notifications.practice_adopted") as notify_adopted:
-        services.adoption_create(practice=practice, user=user, note="Gut.")
-        with pytest.raises(ValidationError):
-            services.adoption_create(practice=practice, user=user, note="Doppelt.")
+    services.adoption_create(practice=practice, user=user, note="Gut.")
+    with pytest.raises(ValidationError):
+        services.adoption_create(practice=practice, user=user, note="Doppelt.")
 
-    assert notify_adopted.call_count == 1
+    (mail,) = OutgoingMessage.objects.filter(kind="practice_adopted")
+    assert mail.recipient_email == "chef@example.org"
+    assert mail.subject == "Olpe has adopted your good-practice example: Willkommenstasche"
+    assert "Gut." in mail.body_text
     assert practice.adoptions.get().note == "Gut."
 
 

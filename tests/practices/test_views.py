@@ -255,6 +255,33 @@ def test_request_changes_needs_a_comment(role_users, client_for, municipality):
     assert practice.reviews.get().comment == "Bitte Kosten ergänzen."
 
 
+def test_the_open_review_comment_stands_at_the_top_of_the_draft(
+    role_users, client_for, municipality
+):
+    practice = make_practice(municipality, status="submitted", published_at=None)
+    client_for(role_users["staff"]).post(
+        reverse("practices:review", args=[practice.slug]),
+        {"action": "request_changes", "comment": "Bitte Kosten ergänzen."},
+    )
+    author = client_for(role_users["representative"])
+
+    pages = {
+        # What the notice must come before: the example's text, or the edit form.
+        detail_url(practice): 'class="lead"',
+        reverse("practices:edit", args=[practice.slug]): 'class="practice-form"',
+    }
+    for url, below in pages.items():
+        page = author.get(url).content.decode()
+        notice = page.index('class="message message-warning open-review"')
+        notice_end = page.index("</section>", notice)
+        assert "Die Agentur bittet um Änderungen" in page[notice:notice_end]
+        assert "Bitte Kosten ergänzen." in page[notice:notice_end]
+        assert notice < page.index(below)
+
+    author.post(reverse("practices:submit", args=[practice.slug]))
+    assert "open-review" not in author.get(detail_url(practice)).content.decode()
+
+
 def test_user_text_is_sanitised_on_the_page(role_users, client_for, municipality):
     practice = make_practice(
         municipality,

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import allauth
+import import_export
 import polib
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -184,3 +185,30 @@ def test_every_informal_allauth_entry_is_translated_formally():
 
     assert len(informal_ids) > 50
     assert still_informal == {}
+
+
+def test_import_export_speaks_formal_german_in_the_admin():
+    # django-import-export's German catalog says "du" in places and leaves some entries
+    # untranslated (e.g. "Select all"); the overrides translate them formally.
+    catalog = polib.pofile(
+        str(Path(import_export.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po")
+    )
+    informal_or_missing = [
+        entry.msgid
+        for entry in catalog
+        if not entry.obsolete
+        and (
+            not entry.translated()
+            or INFORMAL.search(entry.msgstr or " ".join(entry.msgstr_plural.values()))
+        )
+    ]
+
+    with translation.override("de"):
+        still_wrong = {
+            msgid: translation.gettext(msgid)
+            for msgid in informal_or_missing
+            if INFORMAL.search(translation.gettext(msgid)) or translation.gettext(msgid) == msgid
+        }
+
+    assert "Select all" in informal_or_missing
+    assert still_wrong == {}

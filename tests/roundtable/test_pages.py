@@ -64,6 +64,21 @@ def test_legal_pages_have_default_content(client, kind):
     assert "<h1>" in response.content.decode()
 
 
+def test_default_privacy_policy_states_what_the_export_holds_and_what_a_deletion_removes(
+    client, settings
+):
+    settings.NOTIFICATIONS_BODY_RETENTION_DAYS = 180
+
+    content = client.get(
+        reverse("legal_page", args=["privacy"]), headers={"accept-language": "de"}
+    ).content.decode()
+
+    assert "Ihre Daten zum Herunterladen" in content
+    assert "Ihre Einladungen zu kommenden Treffen werden zurückgezogen." in content
+    assert "nur der Vermerk, dass eine E-Mail zugestellt wurde, bleibt" in content
+    assert "wird 180 Tage nach dem Versand gelöscht" in content
+
+
 def test_legal_page_edited_by_staff_replaces_default_and_is_sanitised(client):
     from roundtable.models import LegalPage
 
