@@ -23,12 +23,12 @@ from members.models import District, Municipality, PortalInvitation, Representat
 from members.permissions import STAFF_GROUP_NAME
 from members.privacy import personal_data_erase
 from members.selectors import user_sessions
-from notifications.models import OutgoingMessage
 from notifications.services import (
     RenderedMessage,
     message_queue,
     message_render,
     messages_anonymise_for_user,
+    messages_purge_naming,
 )
 
 # What agency staff may do in the admin: manage the members, meetings and practices apps.
@@ -349,6 +349,11 @@ def account_delete(*, user: User) -> None:
     now = timezone.now()
     representatives = list(Representative.objects.select_for_update().filter(user=user))
     emails = {representative.email for representative in representatives}
+    names = {user.get_full_name(), user.email} | {
+        value
+        for representative in representatives
+        for value in (representative.full_name, representative.email)
+    }
     for representative in representatives:
         representative.salutation = ""
         representative.title = ""
@@ -379,5 +384,7 @@ def account_delete(*, user: User) -> None:
     messages_anonymise_for_user(user=user, email=user.email)
     for address in emails - {"", user.email}:
         messages_anonymise_for_user(email=address)
+    # Mail to others that names the person ("sent by ...", a submission to the reviewers).
+    messages_purge_naming(names=names)
     _sessions_end(user=user)
     user.delete()

@@ -995,6 +995,36 @@ def messages_anonymise_for_user(*, user=None, email: str = "") -> int:
         )
 
 
+def messages_purge_naming(*, names) -> int:
+    """Blank the text of mail to others that names a person (e.g. "sent by ...").
+
+    Only mail that is sent or failed: its text is history, and the delivery record (kind,
+    recipient, state, times) stays. Mail still waiting is rendered when it is sent, from the
+    data as it is then; a queued message rendered before would go out as written.
+    """
+    condition = Q(pk__in=[])
+    for name in {name.strip() for name in names if name and len(name.strip()) >= 3}:
+        condition |= (
+            Q(subject__icontains=name)
+            | Q(body_text__icontains=name)
+            | Q(body_html__icontains=name)
+            | Q(recipient_label__icontains=name)
+        )
+    with transaction.atomic():
+        return (
+            OutgoingMessage.objects.filter(condition)
+            .filter(state__in=[State.SENT, State.FAILED])
+            .update(
+                subject="",
+                body_text="",
+                body_html="",
+                attachments=[],
+                recipient_label="",
+                purged_at=timezone.now(),
+            )
+        )
+
+
 def new_idempotency_key(prefix: str) -> str:
     """A key for a mail that is its own business fact every time (a password reset)."""
     return f"{prefix}:{uuid.uuid4().hex}"

@@ -14,10 +14,9 @@ class PracticesConfig(AppConfig):
         section_register(page=MUNICIPALITY, provider=municipality_practices_section)
 
         # Registers the practice mail kinds with the outbox; models must be loaded first.
-        from practices import messages  # noqa: F401, PLC0415
-
         # Personal data for the export (members.privacy); a deletion needs nothing more here.
         from members.privacy import personal_data_register  # noqa: PLC0415
+        from practices import messages  # noqa: F401, PLC0415
         from practices.privacy import practices_personal_data  # noqa: PLC0415
 
         personal_data_register(name="practices", export=practices_personal_data)
