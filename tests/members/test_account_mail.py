@@ -6,9 +6,9 @@ from django.urls import reverse
 from members import services as member_services
 from notifications import services
 from notifications.models import OutgoingMessage
+from realparts import free_port, smtp_server
 from tests.factories import RepresentativeUserFactory, UserFactory
 from tests.notifications.factories import OutgoingMessageFactory
-from tests.notifications.realparts import free_port, smtp_server
 
 pytestmark = pytest.mark.django_db
 
