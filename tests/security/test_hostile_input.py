@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 HYPOTHESIS = settings(
     max_examples=15,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # Forms with many text fields draw several 5-20 KB texts per example on purpose.
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
