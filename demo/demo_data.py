@@ -153,6 +153,20 @@ def _networks():
     return perspektive, smart
 
 
+# Staff and admins must log in with a second factor. The demo accounts share this publicly
+# known TOTP secret: add it to an authenticator app (or compute the code with
+# ``oathtool --totp -b <secret>``). Never use it outside the demo.
+DEMO_TOTP_SECRET = "KRUGKIDROVUGKIDSOVXGIZLSEBKGS43D"
+
+
+def _second_factor(user) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
     region_load()
@@ -160,9 +174,11 @@ def demo_data_load() -> list[DemoLogin]:
     agency = _organisations()
 
     admin_login, staff_login, werdohl_login, olpe_login = DEMO_LOGINS
-    _user(admin_login.email, admin_login.name, is_superuser=True)
+    admin_user = _user(admin_login.email, admin_login.name, is_superuser=True)
     staff_user = _user(staff_login.email, staff_login.name, is_staff=True)
     staff_user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    for user in (admin_user, staff_user):
+        _second_factor(user)
     _representative(
         agency,
         email=staff_login.email,

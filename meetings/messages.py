@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.calendar import meeting_ics
 from meetings.models import ActionItem, Invitation, Meeting
-from meetings.selectors import agenda_with_times
+from meetings.selectors import (
+    agenda_with_times,
+    invitations_to_remind_now,
+    nudge_now_key,
+    reminder_offsets,
+)
 from meetings.tokens import response_url
 from members.models import Representative
 from notifications.models import OutgoingMessage
@@ -28,8 +33,6 @@ from notifications.services import MessageAttachment, message_queue
 Kind = OutgoingMessage.Kind
 Response = Invitation.Response
 
-# Meetings of no series are reminded at the series' default offsets.
-DEFAULT_REMINDER_OFFSETS = (7, 1)
 # Fields whose change makes people's plans wrong (time, place, online link). A change of the
 # format moves people between the room and the video call, so it counts as a place change.
 UPDATE_FIELDS = {"starts_at", "ends_at", "venue", "online_url", "format"}
@@ -299,20 +302,6 @@ def minutes_messages_queue(*, meeting: Meeting) -> int:
 # --- reminders ---------------------------------------------------------------------------
 
 
-def reminder_offsets(meeting: Meeting) -> list[int]:
-    """The series' offsets in days (largest first); bad entries are ignored."""
-    offsets = meeting.series.reminder_offsets if meeting.series_id else DEFAULT_REMINDER_OFFSETS
-    valid = set()
-    for offset in offsets or ():
-        try:
-            days = int(offset)
-        except (TypeError, ValueError):
-            continue
-        if days > 0:
-            valid.add(days)
-    return sorted(valid, reverse=True)
-
-
 def _reminder_key(kind: str, invitation_id: int, offset: int, starts_at: datetime) -> str:
     # UTC, so the key does not depend on the time zone the start time was loaded in.
     return f"{kind}:{invitation_id}:{offset}d:{starts_at.astimezone(UTC).isoformat()}"
@@ -378,6 +367,8 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
         Invitation.objects.filter(
             meeting_id__in=meeting_ids, response__in=[Response.ACCEPTED, Response.OPEN]
         )
+        # People who switched reminders off in their profile.
+        .exclude(representative__user__meeting_reminders=False)
         .select_related("representative__user")
         .order_by("pk")
     ):
@@ -411,6 +402,27 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
                     headers=_unsubscribe_headers(),
                 )
                 queued += message is not None
+    return queued
+
+
+def response_nudges_now_queue(*, meeting: Meeting, day) -> int:
+    """Staff's "remind now": the nudge with the response links, at most once a day each."""
+    meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    queued = 0
+    with transaction.atomic():
+        for invitation in invitations_to_remind_now(meeting=meeting, day=day):
+            invitation.meeting = meeting
+            message = _queue_for_invitation(
+                invitation=invitation,
+                kind=Kind.RESPONSE_NUDGE,
+                key=nudge_now_key(invitation.pk, day),
+                context={
+                    "response_urls": _response_urls(invitation),
+                    "unsubscribe_url": f"{settings.SITE_URL}{reverse('members:profile')}",
+                },
+                headers=_unsubscribe_headers(),
+            )
+            queued += message is not None
     return queued
 
 

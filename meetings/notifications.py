@@ -37,3 +37,8 @@ def substitute_sent(*, invitation, substitute_invitation) -> None:
     messages.invitation_messages_queue(
         invitation_ids=[substitute_invitation.pk], substitute_for=invitation
     )
+
+
+def non_responders_reminded(*, meeting, day) -> int:
+    """Staff asked to remind everybody who has not answered yet (once per person and day)."""
+    return messages.response_nudges_now_queue(meeting=meeting, day=day)

@@ -19,6 +19,7 @@ from meetings.models import (
     Invitation,
     Meeting,
     Minutes,
+    Series,
 )
 from members.models import Municipality, Representative
 from practices.cache import library_changed
@@ -56,6 +57,7 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
     """Apply the changes; raise SEQUENCE and notify when calendar-relevant fields changed."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        original_state = meeting.state
         changed = []
         for field in MEETING_FIELDS:
             if field in data and getattr(meeting, field) != data[field]:
@@ -63,6 +65,11 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
                 changed.append(field)
         if not changed:
             return []
+        if original_state == Meeting.State.HELD and not meeting.has_started:
+            # Attendance and minutes belong to the date it took place.
+            raise ValidationError(
+                {"starts_at": _("This meeting has taken place; it cannot move into the future.")}
+            )
         calendar_changed = [field for field in changed if field in CALENDAR_FIELDS]
         if calendar_changed:
             meeting.sequence += 1
@@ -112,7 +119,20 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
                 "number__max"
             ]
             number = (highest or meeting.number or 0) + 1
-        host = _next_host(meeting=meeting)
+        series = meeting.series
+        rotation = series.host_rotation if series else Series.HostRotation.NEXT_NOT_YET_HOSTED
+        if rotation == Series.HostRotation.SAME_HOST:
+            host = meeting.host
+        elif rotation == Series.HostRotation.NONE:
+            host = None
+        else:
+            host = _next_host(meeting=meeting)
+        starts_at = meeting.starts_at + NEXT_MEETING_GAP
+        duration = (
+            timedelta(minutes=series.default_duration_minutes)
+            if series
+            else meeting.ends_at - meeting.starts_at
+        )
         new = Meeting.objects.create(
             series_id=meeting.series_id,
             number=number,
@@ -120,8 +140,8 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             description=meeting.description,
             host=host,
             format=meeting.format,
-            starts_at=meeting.starts_at + NEXT_MEETING_GAP,
-            ends_at=meeting.ends_at + NEXT_MEETING_GAP,
+            starts_at=starts_at,
+            ends_at=starts_at + duration,
             venue="" if host != meeting.host else meeting.venue,
             online_url="",
             status=Meeting.Status.DRAFT,
@@ -151,6 +171,34 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
         if was_announced:
             transaction.on_commit(lambda: notifications.meeting_cancelled(meeting=meeting))
     return meeting
+
+
+SERIES_FIELDS = (
+    "name",
+    "slug",
+    "description",
+    "reminder_offsets",
+    "host_rotation",
+    "default_duration_minutes",
+)
+
+
+def series_save(*, series: Series | None = None, data: dict) -> Series:
+    """Create a series, or change one; reminder offsets are whole days, largest first."""
+    with transaction.atomic():
+        if series is None:
+            series = Series()
+        else:
+            series = Series.objects.select_for_update().get(pk=series.pk)
+        for field in SERIES_FIELDS:
+            if field in data:
+                setattr(series, field, data[field])
+        series.reminder_offsets = sorted(
+            {int(days) for days in series.reminder_offsets or []}, reverse=True
+        )
+        series.full_clean()
+        series.save()
+    return series
 
 
 # Agenda
@@ -300,17 +348,30 @@ def invitation_substitute(
     return replacement
 
 
+def _check_held(meeting: Meeting, message: str) -> None:
+    if meeting.state != Meeting.State.HELD:
+        raise ValidationError(message)
+
+
+def invitations_remind_open(*, meeting: Meeting) -> int:
+    """Nudge everybody who has not answered yet; returns how many mails were queued.
+
+    Each person gets at most one such nudge a day, however often staff press the button.
+    """
+    if meeting.state != Meeting.State.INVITED:
+        raise ValidationError(_("Reminders go out only for upcoming meetings that were sent out."))
+    return notifications.non_responders_reminded(meeting=meeting, day=timezone.localdate())
+
+
 def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
-    """Mark who took part (everybody else did not); the meeting counts as held."""
+    """Mark who took part (everybody else did not), once the meeting has started."""
     attended = {int(pk) for pk in attended_invitation_ids}
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _check_held(meeting, _("Attendance can be recorded once the meeting has started."))
         invitations = meeting.invitations.all()
         invitations.filter(pk__in=attended).update(attended=True)
         invitations.exclude(pk__in=attended).update(attended=False)
-        if meeting.status == Meeting.Status.SCHEDULED:
-            meeting.status = Meeting.Status.HELD
-            meeting.save(update_fields=["status", "updated_at"])
     return len(attended)
 
 
@@ -334,6 +395,7 @@ def minutes_publish(*, meeting: Meeting, editor) -> Minutes:
             raise ValidationError(_("Please write the minutes before publishing them."))
         if minutes.status == Minutes.Status.PUBLISHED:
             return minutes
+        _check_held(meeting, _("Minutes can be published once the meeting has started."))
         minutes.status = Minutes.Status.PUBLISHED
         minutes.published_at = timezone.now()
         minutes.last_editor = editor
@@ -369,20 +431,66 @@ def document_delete(*, document: Document) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+ACTION_ITEM_FIELDS = ("what", "owner_municipality", "owner_representative", "due_on")
+
+
+def _action_item_check(item: ActionItem) -> None:
+    errors = {}
+    if item.owner_municipality_id is None:
+        errors["owner_municipality"] = _("Please choose the responsible municipality.")
+    if item.due_on is None:
+        errors["due_on"] = _("Please enter the due date.")
+    if (
+        item.owner_representative_id is not None
+        and item.owner_municipality_id is not None
+        and item.owner_representative.municipality_id != item.owner_municipality_id
+    ):
+        errors["owner_representative"] = _(
+            "The responsible person must represent the responsible municipality."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def action_item_create(*, meeting: Meeting, data: dict) -> ActionItem:
+    """Record an agreement; it needs an owner municipality and a due date from today on."""
+    item = ActionItem(meeting=meeting)
+    for field in ACTION_ITEM_FIELDS:
+        if field in data:
+            setattr(item, field, data[field])
+    _action_item_check(item)
+    if item.due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date must not be in the past.")})
     with transaction.atomic():
-        item = ActionItem(meeting=meeting, **data)
+        item.full_clean()
+        item.save()
+    return item
+
+
+def action_item_update(*, item: ActionItem, data: dict) -> ActionItem:
+    """Change what, owner or due date (an overdue item may keep its date)."""
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        for field in ACTION_ITEM_FIELDS:
+            if field in data:
+                setattr(item, field, data[field])
+        _action_item_check(item)
         item.full_clean()
         item.save()
     return item
 
 
 def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
+    """Close (done, dropped) or reopen; the time of closing is kept for the meetings' history."""
     if status not in ActionItem.Status.values:
         raise ValidationError(_("Please choose a valid status."))
     with transaction.atomic():
-        ActionItem.objects.filter(pk=item.pk).update(status=status)
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == status:
+            return item
         item.status = status
+        item.closed_at = None if status == ActionItem.Status.OPEN else timezone.now()
+        item.save(update_fields=["status", "closed_at"])
     return item
 
 

@@ -149,13 +149,11 @@ def participation_overview(*, last: int = 3) -> list[Participation]:
     )
     held = {
         meeting.pk: meeting
-        for meeting in Meeting.objects.filter(status=Meeting.Status.HELD)
-        .select_related("series")
-        .order_by("-starts_at")
+        for meeting in Meeting.objects.held().select_related("series").order_by("-starts_at")
     }
     invited: dict[int, dict[int, bool]] = {}
     for municipality_id, meeting_id, attended in Invitation.objects.filter(
-        meeting__status=Meeting.Status.HELD
+        meeting__in=Meeting.objects.held()
     ).values_list("on_behalf_of_id", "meeting_id", "attended"):
         per_meeting = invited.setdefault(municipality_id, {})
         # Several people may be invited on behalf of one member: one attending is enough.

@@ -160,7 +160,12 @@ def profile(request):
         ContactForm(posted, instance=representative, prefix="contact") if representative else None
     )
     language_form = LanguageForm(
-        posted, initial={"language": request.user.language}, prefix="account"
+        posted,
+        initial={
+            "language": request.user.language,
+            "meeting_reminders": request.user.meeting_reminders,
+        },
+        prefix="account",
     )
     if posted is not None:
         forms_valid = language_form.is_valid() and (contact_form is None or contact_form.is_valid())
@@ -171,6 +176,7 @@ def profile(request):
                     representative=representative,
                     contact=contact_form.cleaned_data if contact_form else {},
                     language=language_form.cleaned_data["language"],
+                    meeting_reminders=language_form.cleaned_data["meeting_reminders"],
                 )
             except ValidationError as error:
                 contact_form.add_error(None, error)

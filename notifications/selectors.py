@@ -44,3 +44,13 @@ def messages_recent(*, limit: int = 200) -> list[OutgoingMessage]:
         .defer("body_text", "body_html", "attachments")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def messages_failed(*, limit: int = 10) -> list[OutgoingMessage]:
+    """Mail that could not be delivered, newest first (the staff work list)."""
+    return list(
+        OutgoingMessage.objects.filter(state=OutgoingMessage.State.FAILED)
+        .select_related("meeting")
+        .defer("body_text", "body_html", "attachments")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -152,6 +152,16 @@ ROUTES = {
         STAFF_POST, lambda world: [world.meeting.pk, world.document.pk], method="post"
     ),
     "meetings:action_items": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:action_item_edit": Route(
+        STAFF, lambda world: [world.meeting.pk, world.action_item.pk]
+    ),
+    "meetings:action_item_list": Route(STAFF),
+    "meetings:series_list": Route(STAFF),
+    "meetings:series_create": Route(STAFF),
+    "meetings:series_edit": Route(STAFF, lambda world: [world.meeting.series_id]),
+    "meetings:action_item_export": Route(STAFF),
+    "meetings:responses_export": Route(STAFF, lambda world: [world.meeting.pk, "xlsx"]),
+    "meetings:remind_open": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:action_item_status": Route(
         {**STAFF, "staff": "no_error", "admin": "no_error"},
         lambda world: [world.meeting.pk, world.action_item.pk],
