@@ -49,7 +49,7 @@ run: setup
 	DEBUG=true $(PY) manage.py rundev --port $(PORT)
 
 test: setup browser axe
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) tests/services.py $(PYTEST_ARGS)
 
 # The load generator for throughput figures; as root it is installed when missing.
 wrk:

@@ -87,13 +87,13 @@ def main():
 
     # The benchmark's own Redis database: start every run with an empty cache.
     cache.clear()
-    from bench import pages
+    from bench import oparl, pages
 
     context = pages.bench_context()
     page_results = pages.measure_pages(context, REQUESTS_PER_PAGE)
     throughput = measure_throughput(context, page_results)
     extra = {}
-    for name, runner in pages.EXTRA_BENCHMARKS:
+    for name, runner in [*pages.EXTRA_BENCHMARKS, *oparl.BENCHMARKS]:
         print(f"Running {name} ...", flush=True)
         extra[name] = runner(context)
     load = run_load_test(context)

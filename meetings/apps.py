@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # Sections of the members' pages (members.sections): members cannot import meetings.
+        from meetings.selectors import municipality_meetings_section  # noqa: PLC0415
+        from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
+
+        section_register(page=MUNICIPALITY, provider=municipality_meetings_section)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
+from meetings.services import MEETING_FIELDS
 from members.models import District, Municipality, Network, Representative
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -50,18 +51,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "series",
-            "number",
-            "title",
-            "description",
-            "host",
-            "format",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "venue": forms.Textarea(attrs={"rows": 3}),

@@ -39,6 +39,8 @@ class Series(models.Model):
     default_duration_minutes = models.PositiveIntegerField(
         _("default duration (minutes)"), default=120
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("series")
@@ -102,6 +104,15 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    is_public = models.BooleanField(
+        _("part of the public record"),
+        default=False,
+        help_text=_(
+            "Once the meeting is announced, anyone may read its title, time, venue, agenda, "
+            "documents and published minutes through the open data interface (OParl). The "
+            "online link and the invitations stay private."
+        ),
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),
@@ -164,6 +175,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True)
@@ -285,6 +298,8 @@ class Minutes(models.Model):
     )
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -329,6 +344,7 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("document")

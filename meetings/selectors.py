@@ -1,5 +1,5 @@
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
@@ -19,6 +19,7 @@ from meetings.models import (
 )
 from members import permissions as member_permissions
 from members.models import Municipality, NetworkMembership, Representative
+from members.sections import PageSection
 from notifications.models import OutgoingMessage
 
 
@@ -406,3 +407,70 @@ def meetings_with_online_link_for(*, user, meetings) -> set[int]:
             representative__user=user, meeting__in=[meeting.pk for meeting in meetings]
         ).values_list("meeting_id", flat=True)
     )
+
+
+def municipality_meetings_section(*, municipality, viewer) -> PageSection:
+    """For the municipality page: the meetings it hosted or attended that the viewer may see."""
+    meetings = list(
+        meetings_visible_to_user(user=viewer)
+        .filter(
+            Q(host=municipality)
+            | Q(invitations__on_behalf_of=municipality, invitations__attended=True)
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .distinct()
+        .order_by("-starts_at")[:20]
+    )
+    return PageSection(
+        template="meetings/_municipality_section.html",
+        context={"meetings": meetings, "municipality": municipality},
+        order=10,
+    )
+
+
+@dataclass
+class Participation:
+    municipality: Municipality
+    last_attended: list = field(default_factory=list)
+    missed_in_a_row: int = 0
+    invited_count: int = 0
+
+
+def participation_overview(*, last: int = 3) -> list[Participation]:
+    """Per active member: the last meetings attended and how many in a row it missed.
+
+    "Missed in a row" counts the most recent held meetings the member was invited to,
+    back to the last one it attended. Three queries, however many members and meetings.
+    """
+    municipalities = list(
+        Municipality.objects.filter(is_active=True)
+        .select_related("district")
+        .order_by("district__name", "name")
+    )
+    held = {
+        meeting.pk: meeting
+        for meeting in Meeting.objects.held().select_related("series").order_by("-starts_at")
+    }
+    invited: dict[int, dict[int, bool]] = {}
+    for municipality_id, meeting_id, attended in Invitation.objects.filter(
+        meeting__in=Meeting.objects.held()
+    ).values_list("on_behalf_of_id", "meeting_id", "attended"):
+        per_meeting = invited.setdefault(municipality_id, {})
+        # Several people may be invited on behalf of one member: one attending is enough.
+        per_meeting[meeting_id] = per_meeting.get(meeting_id, False) or bool(attended)
+    rows = []
+    for municipality in municipalities:
+        per_meeting = invited.get(municipality.pk, {})
+        row = Participation(municipality=municipality, invited_count=len(per_meeting))
+        counting = True
+        for meeting_id, meeting in held.items():
+            if meeting_id not in per_meeting:
+                continue
+            if per_meeting[meeting_id]:
+                counting = False
+                if len(row.last_attended) < last:
+                    row.last_attended.append(meeting)
+            elif counting:
+                row.missed_in_a_row += 1
+        rows.append(row)
+    return rows

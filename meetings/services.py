@@ -37,6 +37,7 @@ MEETING_FIELDS = (
     "ends_at",
     "venue",
     "online_url",
+    "is_public",
 )
 # The next meeting of a series is planned this far after the copied one (quarterly).
 NEXT_MEETING_GAP = timedelta(weeks=13)
@@ -147,6 +148,7 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             status=Meeting.Status.DRAFT,
             organiser=organiser,
             audience=dict(meeting.audience or {}),
+            is_public=meeting.is_public,
         )
         for item in meeting.agenda_items.order_by("position", "pk"):
             AgendaItem.objects.create(
@@ -209,7 +211,7 @@ def _renumber(meeting: Meeting) -> None:
     for index, item in enumerate(items):
         if item.position != index:
             item.position = index
-            item.save(update_fields=["position"])
+            item.save(update_fields=["position", "updated_at"])
 
 
 def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> AgendaItem:
@@ -261,8 +263,8 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
             return
         first, second = items[index], items[target]
         first.position, second.position = second.position, first.position
-        first.save(update_fields=["position"])
-        second.save(update_fields=["position"])
+        first.save(update_fields=["position", "updated_at"])
+        second.save(update_fields=["position", "updated_at"])
 
 
 # Invitations and responses
@@ -372,6 +374,8 @@ def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
         invitations = meeting.invitations.all()
         invitations.filter(pk__in=attended).update(attended=True)
         invitations.exclude(pk__in=attended).update(attended=False)
+        # Saved so that the change shows in the meeting's record (updated_at).
+        meeting.save(update_fields=["updated_at"])
     return len(attended)
 
 

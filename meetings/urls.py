@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("neu/", views.meeting_create, name="create"),
+    path("teilnahme/", views.participation, name="participation"),
     path("kalender/", views.calendar_feed, name="calendar_feed"),
     path("aufgaben/", views.action_item_list, name="action_item_list"),
     path("reihen/", views.series_list, name="series_list"),

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import guards
 from common.exports import table_response
@@ -769,3 +769,12 @@ def series_edit(request, pk=None):
             messages.success(request, _("The series has been saved."))
             return redirect("meetings:series_list")
     return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
+@require_GET
+@staff_only
+def participation(request):
+    """Per member: the last meetings attended and how many in a row it missed."""
+    return render(
+        request, "meetings/participation.html", {"rows": selectors.participation_overview()}
+    )

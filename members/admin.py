@@ -129,6 +129,8 @@ class RepresentativeAdmin(ImportExportModelAdmin):
     list_select_related = ["municipality"]
     search_fields = ["first_name", "last_name", "email", "municipality__name", "municipality__ags"]
     autocomplete_fields = ["municipality", "user"]
+    # Being listed by name in the open data interface is the person's own consent.
+    readonly_fields = ["listed_in_open_data"]
     actions = ["invite_selected"]
 
     @admin.display(boolean=True, description=_("account"), ordering="user")

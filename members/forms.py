@@ -32,6 +32,7 @@ class ContactForm(forms.ModelForm):
             "phone",
             "show_email",
             "show_phone",
+            "listed_in_open_data",
         ]
         help_texts = {"email": _("The address other members may use to reach you.")}
 

@@ -63,6 +63,8 @@ class District(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
     seat = models.CharField(_("seat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("district")
@@ -111,6 +113,8 @@ class Municipality(models.Model):
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     is_active = models.BooleanField(_("active member"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("municipality")
@@ -138,6 +142,8 @@ class Network(models.Model):
     municipalities = models.ManyToManyField(
         Municipality, through="NetworkMembership", related_name="networks"
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("network or project")
@@ -254,8 +260,22 @@ class Representative(models.Model):
     # What other signed-in members may see; anonymous visitors never see contacts.
     show_email = models.BooleanField(_("show my email address to other members"), default=True)
     show_phone = models.BooleanField(_("show my phone number to other members"), default=False)
+    # Off until the person opts in on their profile; anonymous visitors see nobody otherwise.
+    listed_in_open_data = models.BooleanField(
+        _("list my name in the open data interface"),
+        default=False,
+        help_text=_(
+            "Anyone may then read your name, your function and your municipality through the "
+            "portal's open data interface (OParl), and council information systems may copy "
+            "them. Your email address and phone number are never published. If you switch this "
+            "off again, the entry is marked as deleted and systems that copied it are asked to "
+            "remove it."
+        ),
+    )
     # Set when the person deleted their account: the row stays for meeting history.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RepresentativeQuerySet.as_manager()
 

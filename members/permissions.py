@@ -86,10 +86,6 @@ def can_view_member_directory(user) -> bool:
     return is_member(user)
 
 
-def can_view_participation(user) -> bool:
-    return is_agency_staff(user)
-
-
 def can_invite_representative(user) -> bool:
     return is_agency_staff(user)
 

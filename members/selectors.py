@@ -12,6 +12,7 @@ from members.models import (
     Representative,
     User,
 )
+from members.sections import MUNICIPALITY, PageSection, sections_for
 
 
 def _current_representatives():
@@ -58,17 +59,13 @@ class Contact:
 class MunicipalityPage:
     municipality: Municipality
     contacts: list[Contact] = field(default_factory=list)
-    meetings: list = field(default_factory=list)
-    practices: list = field(default_factory=list)
+    # What meetings and practices show of the municipality (members.sections).
+    sections: list[PageSection] = field(default_factory=list)
 
 
 def municipality_page_get(*, slug: str, viewer) -> MunicipalityPage:
-    """A municipality with its networks, the contacts the viewer may see, meetings and practices."""
-    from meetings.models import Meeting
-    from meetings.selectors import meetings_visible_to_user
-    from practices.models import Practice
-    from practices.selectors import practices_visible_to_user
-
+    """A municipality with its networks, the contacts the viewer may see and the sections
+    other apps contribute (meetings hosted or attended, good-practice examples)."""
     municipality = get_object_or_404(
         Municipality.objects.select_related("district").prefetch_related(
             Prefetch("network_memberships", queryset=_current_memberships(), to_attr="memberships")
@@ -102,78 +99,15 @@ def municipality_page_get(*, slug: str, viewer) -> MunicipalityPage:
                 ),
             )
         )
-    meetings = list(
-        meetings_visible_to_user(user=viewer)
-        .filter(
-            Q(host=municipality)
-            | Q(invitations__on_behalf_of=municipality, invitations__attended=True)
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .distinct()
-        .order_by("-starts_at")[:20]
-    )
-    practices = list(
-        practices_visible_to_user(user=viewer)
-        .filter(municipalities=municipality, status=Practice.Status.PUBLISHED)
-        .order_by("-published_at")
-    )
     return MunicipalityPage(
-        municipality=municipality, contacts=contacts, meetings=meetings, practices=practices
+        municipality=municipality,
+        contacts=contacts,
+        sections=sections_for(page=MUNICIPALITY, municipality=municipality, viewer=viewer),
     )
 
 
 def representative_for_invitation_get(*, pk: int) -> Representative:
     return get_object_or_404(Representative.objects.select_related("municipality"), pk=pk)
-
-
-@dataclass
-class Participation:
-    municipality: Municipality
-    last_attended: list = field(default_factory=list)
-    missed_in_a_row: int = 0
-    invited_count: int = 0
-
-
-def participation_overview(*, last: int = 3) -> list[Participation]:
-    """Per active member: the last meetings attended and how many in a row it missed.
-
-    "Missed in a row" counts the most recent held meetings the member was invited to,
-    back to the last one it attended. Three queries, however many members and meetings.
-    """
-    from meetings.models import Invitation, Meeting
-
-    municipalities = list(
-        Municipality.objects.filter(is_active=True)
-        .select_related("district")
-        .order_by("district__name", "name")
-    )
-    held = {
-        meeting.pk: meeting
-        for meeting in Meeting.objects.held().select_related("series").order_by("-starts_at")
-    }
-    invited: dict[int, dict[int, bool]] = {}
-    for municipality_id, meeting_id, attended in Invitation.objects.filter(
-        meeting__in=Meeting.objects.held()
-    ).values_list("on_behalf_of_id", "meeting_id", "attended"):
-        per_meeting = invited.setdefault(municipality_id, {})
-        # Several people may be invited on behalf of one member: one attending is enough.
-        per_meeting[meeting_id] = per_meeting.get(meeting_id, False) or bool(attended)
-    rows = []
-    for municipality in municipalities:
-        per_meeting = invited.get(municipality.pk, {})
-        row = Participation(municipality=municipality, invited_count=len(per_meeting))
-        counting = True
-        for meeting_id, meeting in held.items():
-            if meeting_id not in per_meeting:
-                continue
-            if per_meeting[meeting_id]:
-                counting = False
-                if len(row.last_attended) < last:
-                    row.last_attended.append(meeting)
-            elif counting:
-                row.missed_in_a_row += 1
-        rows.append(row)
-    return rows
 
 
 @dataclass
@@ -240,6 +174,7 @@ def user_data_export(*, user: User) -> dict:
                 "ends_on": day(representative.ends_on),
                 "show_email": representative.show_email,
                 "show_phone": representative.show_phone,
+                "listed_in_open_data": representative.listed_in_open_data,
             }
             for representative in representatives
         ],

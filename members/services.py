@@ -65,7 +65,7 @@ def _update_or_create(model, lookup: dict, values: dict):
         return instance, "unchanged"
     for name in changed:
         setattr(instance, name, values[name])
-    instance.save(update_fields=changed)
+    instance.save(update_fields=[*changed, "updated_at"])
     return instance, "updated"
 
 
@@ -317,7 +317,7 @@ def profile_update(
         for name, value in contact.items():
             setattr(representative, name, value)
         representative.full_clean()
-        representative.save(update_fields=list(contact))
+        representative.save(update_fields=[*contact, "updated_at"])
     user.language = language
     update_fields = ["language"]
     if meeting_reminders is not None:
@@ -348,6 +348,7 @@ def account_delete(*, user: User) -> None:
         representative.phone = ""
         representative.show_email = False
         representative.show_phone = False
+        representative.listed_in_open_data = False
         representative.is_main_contact = False
         representative.user = None
         representative.anonymised_at = now

@@ -63,16 +63,6 @@ def municipality_detail(request, slug):
     )
 
 
-@require_GET
-@permission_required(permissions.can_view_participation)
-def participation(request):
-    return render(
-        request,
-        "members/participation.html",
-        {"rows": selectors.participation_overview()},
-    )
-
-
 @require_POST
 @permission_required(permissions.can_invite_representative)
 def representative_invite(request, pk):

@@ -55,13 +55,7 @@ class PracticeForm(forms.ModelForm):
             "municipalities",
             "topics",
             "keywords",
-            "starting_situation",
-            "goals",
-            "implementation",
-            "resources",
-            "results",
-            "lessons_learned",
-            "transferability",
+            *Practice.SECTION_FIELDS,
             "started_on",
             "ended_on",
             "is_ongoing",
@@ -74,18 +68,7 @@ class PracticeForm(forms.ModelForm):
             "topics": forms.CheckboxSelectMultiple,
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{
-                name: forms.Textarea(attrs={"rows": 4})
-                for name in [
-                    "starting_situation",
-                    "goals",
-                    "implementation",
-                    "resources",
-                    "results",
-                    "lessons_learned",
-                    "transferability",
-                ]
-            },
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in Practice.SECTION_FIELDS},
         }
         help_texts = {
             "summary": _("Two or three sentences that make others curious."),

@@ -24,6 +24,17 @@ class Topic(models.Model):
 class Practice(models.Model):
     """A good-practice example that a municipality shares with the others."""
 
+    # The example's sections in the order the page, the form and the search index use.
+    SECTION_FIELDS = (
+        "starting_situation",
+        "goals",
+        "implementation",
+        "resources",
+        "results",
+        "lessons_learned",
+        "transferability",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -157,6 +168,7 @@ class PracticeAttachment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -24,17 +24,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from practices.cache import library_changed
+from practices.models import Practice
 
 CONFIG = "german"
-SECTION_FIELDS = [
-    "starting_situation",
-    "goals",
-    "implementation",
-    "resources",
-    "results",
-    "lessons_learned",
-    "transferability",
-]
+SECTION_FIELDS = Practice.SECTION_FIELDS
 # Word similarity above which a title counts as a near miss of the query ("Wilkommenstasche").
 TRIGRAM_THRESHOLD = 0.45
 MAX_TERMS = 8

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import AgendaItem
 from members import permissions as member_permissions
 from members.models import Municipality
+from members.sections import PageSection
 from practices import search
 from practices.cache import FACETS_TIMEOUT, library_version
 from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
@@ -502,4 +503,17 @@ def agenda_item_for_practice_draft(*, pk: int):
         AgendaItem.objects.select_related("meeting", "meeting__host", "presenting_municipality")
         .filter(pk=pk)
         .first()
+    )
+
+
+def municipality_practices_section(*, municipality, viewer) -> PageSection:
+    """For the municipality page: its published examples that the viewer may read."""
+    practices = list(
+        practices_visible_to_user(user=viewer)
+        .filter(municipalities=municipality, status=Practice.Status.PUBLISHED)
+        .only("slug", "title")
+        .order_by("-published_at")
+    )
+    return PageSection(
+        template="practices/_municipality_section.html", context={"practices": practices}, order=20
     )

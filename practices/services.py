@@ -21,13 +21,7 @@ EDITABLE_FIELDS = {
     "title",
     "summary",
     "keywords",
-    "starting_situation",
-    "goals",
-    "implementation",
-    "resources",
-    "results",
-    "lessons_learned",
-    "transferability",
+    *Practice.SECTION_FIELDS,
     "started_on",
     "ended_on",
     "is_ongoing",
@@ -302,6 +296,6 @@ def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
         )
         practice.municipalities.set([municipality])
         agenda_item.practice = practice
-        agenda_item.save(update_fields=["practice"])
+        agenda_item.save(update_fields=["practice", "updated_at"])
         _reindex(practice)
     return practice

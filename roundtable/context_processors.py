@@ -13,4 +13,5 @@ def portal(request):
         "portal_is_member": permissions.is_member(user),
         "portal_operator": settings.PORTAL_OPERATOR,
         "portal_contact_email": settings.PORTAL_CONTACT_EMAIL,
+        "portal_open_data": settings.OPARL_ENABLED,
     }

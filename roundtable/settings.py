@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "members",
     "practices",
     "meetings",
+    "oparl",
     "roundtable",
     "demo",
 ]
@@ -201,6 +202,11 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The read-only OParl 1.1 interface under /oparl/v1.1/ (oparl/); off answers 404 everywhere.
+OPARL_ENABLED = env.bool("OPARL_ENABLED", default=True)
+# The licence of the public record, announced in the OParl System and Body.
+OPARL_LICENSE = env.str("OPARL_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 
 # Redis: Celery's broker and Django's shared cache. Without REDIS_URL, Celery uses a
 # broker on the local file system and the cache lives in files under var/.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("praxisbeispiele/", include("practices.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("oparl/v1.1/", include("oparl.urls")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:

@@ -190,6 +190,6 @@ MAIN_PAGES += [
     *(MainPage(role, "members:municipality_detail", municipality_args) for role in MEMBER_ROLES),
     MainPage("representative", "members:profile"),
     MainPage("representative", "members:account_delete"),
-    MainPage("staff", "members:participation"),
+    MainPage("staff", "meetings:participation"),
     MainPage("staff", "notifications:preview_list"),
 ]

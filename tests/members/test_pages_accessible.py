@@ -26,7 +26,7 @@ def assert_accessible(content):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["members:directory", "members:participation", "members:profile", "members:account_delete"],
+    ["members:directory", "members:profile", "members:account_delete"],
 )
 def test_member_pages_have_one_heading_and_labelled_inputs(url_name, staff_user, client_for):
     response = client_for(staff_user).get(reverse(url_name))

@@ -25,6 +25,7 @@ STAFF = {
 STAFF_POST = {**STAFF, "staff": "redirect", "admin": "redirect"}
 SIGNED_IN = {"anonymous": "login", **dict.fromkeys(ROLES[1:], "ok")}
 NO_ERROR = dict.fromkeys(ROLES, "no_error")
+OPARL_UNKNOWN = dict.fromkeys(ROLES, "not_found")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ ROUTES = {
     # members
     "members:directory": Route(MEMBERS),
     "members:municipality_detail": Route(MEMBERS, lambda world: [world.municipality.slug]),
-    "members:participation": Route(STAFF),
+    "members:participation": Route(dict.fromkeys(ROLES, "redirect")),
+    "meetings:participation": Route(STAFF),
     "members:profile": Route(SIGNED_IN),
     "members:data_export": Route(SIGNED_IN),
     "members:account_delete": Route(SIGNED_IN),
@@ -216,6 +218,26 @@ ROUTES = {
         lambda world: [world.practice.slug],
         method="post",
     ),
+    # OParl: public JSON for everybody, the same for every role. The world's meeting,
+    # example and representative are not public, so the interface does not know them.
+    "oparl:system": Route(PUBLIC),
+    "oparl:body_list": Route(PUBLIC),
+    "oparl:body": Route(PUBLIC, lambda world: [1]),
+    "oparl:list": Route(PUBLIC, lambda world: [1, "meeting"]),
+    "oparl:organization": Route(PUBLIC, lambda world: ["municipality", world.municipality.pk]),
+    "oparl:organization_meetings": Route(PUBLIC, lambda world: ["series", world.meeting.series_id]),
+    "oparl:person": Route(OPARL_UNKNOWN, lambda world: [world.representative.pk]),
+    "oparl:membership": Route(OPARL_UNKNOWN, lambda world: [world.representative.pk]),
+    "oparl:meeting": Route(OPARL_UNKNOWN, lambda world: [world.meeting.pk]),
+    "oparl:agendaitem": Route(OPARL_UNKNOWN, lambda world: [world.agenda_item.pk]),
+    "oparl:consultation": Route(OPARL_UNKNOWN, lambda world: [world.agenda_item.pk]),
+    "oparl:paper": Route(OPARL_UNKNOWN, lambda world: [world.practice.pk]),
+    "oparl:location": Route(OPARL_UNKNOWN, lambda world: [world.meeting.pk]),
+    "oparl:legislativeterm": Route(OPARL_UNKNOWN, lambda world: [1]),
+    "oparl:file": Route(OPARL_UNKNOWN, lambda world: ["document", world.document.pk]),
+    "oparl:file_access": Route(OPARL_UNKNOWN, lambda world: ["document", world.document.pk]),
+    "oparl:file_download": Route(OPARL_UNKNOWN, lambda world: ["document", world.document.pk]),
+    "oparl:not_found": Route(OPARL_UNKNOWN, lambda world: ["gibt-es-nicht"]),
 }
 
 # Routes that exist only in some configurations (DEBUG media serving, benchmark endpoint).

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_portal_invitation'),
+        ('members', '0003_timestamps_and_open_data'),
     ]
 
     operations = [

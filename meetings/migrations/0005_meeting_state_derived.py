@@ -14,7 +14,7 @@ def held_to_scheduled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_minutes_documents_action_items_feeds"),
+        ("meetings", "0004_timestamps_and_open_data"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.selectors import participation_overview
+from meetings.selectors import participation_overview
 from tests.factories import (
     InvitationFactory,
     MeetingFactory,
@@ -86,7 +86,7 @@ def test_participation_lists_last_three_attended_newest_first(municipality):
     ],
 )
 def test_participation_page_permissions(role, status, role_users, client_for):
-    response = client_for(role_users[role]).get(reverse("members:participation"))
+    response = client_for(role_users[role]).get(reverse("meetings:participation"))
 
     assert response.status_code == status
 
@@ -101,7 +101,7 @@ def _history(count):
 
 def test_participation_page_query_count_is_constant(staff_user, client_for):
     client = client_for(staff_user)
-    url = reverse("members:participation")
+    url = reverse("meetings:participation")
     _history(1)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
@@ -114,3 +114,10 @@ def test_participation_page_query_count_is_constant(staff_user, client_for):
 
     assert len(small) == len(large)
     assert len(response.context["rows"]) >= 50
+
+
+def test_old_participation_address_redirects_to_the_meetings_page(staff_user, client_for):
+    response = client_for(staff_user).get("/mitglieder/teilnahme/")
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse("meetings:participation")
