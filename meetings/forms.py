@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
 from meetings.services import MEETING_FIELDS
-from members.models import District, Municipality, Network, Representative
+from members.models import District, Municipality, Network, NetworkMembership, Representative
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -192,6 +192,12 @@ class AudienceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    network_tiers = forms.MultipleChoiceField(
+        label=_("Tiers of a network"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example only the pioneer municipalities of a project."),
+    )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Single municipalities"),
         queryset=Municipality.objects.filter(is_active=True),
@@ -209,12 +215,24 @@ class AudienceForm(forms.Form):
         self.fields["representatives"].queryset = Representative.objects.current().select_related(
             "municipality"
         )
+        self.fields["network_tiers"].choices = [
+            (f"{network.pk}:{role}", f"{network.name}: {label}")
+            for network in Network.objects.order_by("name")
+            for role, label in NetworkMembership.Role.choices
+        ]
 
     def clean(self):
         data = super().clean()
         if not any(
             data.get(name)
-            for name in ("all_active", "districts", "networks", "municipalities", "representatives")
+            for name in (
+                "all_active",
+                "districts",
+                "networks",
+                "network_tiers",
+                "municipalities",
+                "representatives",
+            )
         ):
             raise forms.ValidationError(_("Please choose at least one group or person."))
         return data
@@ -226,6 +244,7 @@ class AudienceForm(forms.Form):
             "all_active": bool(data.get("all_active")),
             "districts": [obj.pk for obj in data.get("districts") or []],
             "networks": [obj.pk for obj in data.get("networks") or []],
+            "network_tiers": list(data.get("network_tiers") or []),
             "municipalities": [obj.pk for obj in data.get("municipalities") or []],
             "representatives": [obj.pk for obj in data.get("representatives") or []],
         }

@@ -35,8 +35,10 @@ Response = Invitation.Response
 
 # Fields whose change makes people's plans wrong (time, place, online link). A change of the
 # format moves people between the room and the video call, so it counts as a place change.
-UPDATE_FIELDS = {"starts_at", "ends_at", "venue", "online_url", "format"}
+UPDATE_FIELDS = {"title", "starts_at", "ends_at", "venue", "online_url", "format", "agenda"}
 CHANGE_TEXTS = {
+    "title": _("The title has changed."),
+    "agenda": _("The agenda has changed."),
     "starts_at": _("The start time has changed."),
     "ends_at": _("The end time has changed."),
     "venue": _("The venue has changed."),
@@ -167,7 +169,9 @@ def invitation_messages_queue(*, invitation_ids, substitute_for: Invitation | No
     """Queue the invitation mail (with response links and a REQUEST .ics) per invitation."""
     invitations = list(
         Invitation.objects.filter(pk__in=list(invitation_ids))
-        .select_related("representative__user", "meeting__organiser", "meeting__series")
+        .select_related(
+            "representative__user", "meeting__organiser", "meeting__series", "meeting__host"
+        )
         .order_by("pk")
     )
     if not invitations:
@@ -181,6 +185,7 @@ def invitation_messages_queue(*, invitation_ids, substitute_for: Invitation | No
             context = {"agenda_items": agenda, "response_urls": _response_urls(invitation)}
             if substitute_for is not None:
                 context["substitute_for_name"] = substitute_for.representative.full_name
+                context["substitute_note"] = invitation.note
             message = _queue_for_invitation(
                 invitation=invitation,
                 kind=Kind.INVITATION,
@@ -192,12 +197,12 @@ def invitation_messages_queue(*, invitation_ids, substitute_for: Invitation | No
     return queued
 
 
-def update_messages_queue(*, meeting: Meeting, changed_fields) -> int:
+def update_messages_queue(*, meeting: Meeting, changed_fields, previous_starts_at=None) -> int:
     """Time, place or link changed: everybody invited who has not declined, SEQUENCE raised."""
     relevant = [field for field in changed_fields if field in UPDATE_FIELDS]
     if not relevant:
         return 0
-    meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("organiser", "series", "host").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
         return 0
     changes = [CHANGE_TEXTS[field] for field in relevant]
@@ -205,14 +210,17 @@ def update_messages_queue(*, meeting: Meeting, changed_fields) -> int:
         meeting=meeting,
         kind=Kind.UPDATE,
         key=lambda invitation: f"update:{invitation.pk}:{meeting.sequence}",
-        context={"changes": changes},
+        context={
+            "changes": changes,
+            "previous_starts_at": previous_starts_at if "starts_at" in relevant else None,
+        },
         calendar_method="REQUEST",
     )
 
 
 def cancellation_messages_queue(*, meeting: Meeting) -> int:
     """A CANCEL for every calendar that holds the meeting (everybody who has not declined)."""
-    meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("organiser", "series", "host").get(pk=meeting.pk)
     return _queue_for_calendar_holders(
         meeting=meeting,
         kind=Kind.CANCELLATION,
@@ -272,7 +280,7 @@ def minutes_recipients(*, meeting: Meeting) -> list[tuple[Representative, Invita
 
 
 def minutes_messages_queue(*, meeting: Meeting) -> int:
-    meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("organiser", "series", "host").get(pk=meeting.pk)
     minutes_url = f"{_meeting_url(meeting)}#minutes-heading"
     queued = 0
     with transaction.atomic():
@@ -407,7 +415,7 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
 
 def response_nudges_now_queue(*, meeting: Meeting, day) -> int:
     """Staff's "remind now": the nudge with the response links, at most once a day each."""
-    meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("organiser", "series", "host").get(pk=meeting.pk)
     queued = 0
     with transaction.atomic():
         for invitation in invitations_to_remind_now(meeting=meeting, day=day):

@@ -13,9 +13,11 @@ def invitations_created(*, invitations) -> None:
     messages.invitation_messages_queue(invitation_ids=[invitation.pk for invitation in invitations])
 
 
-def meeting_changed(*, meeting, changed_fields) -> None:
+def meeting_changed(*, meeting, changed_fields, previous_starts_at=None) -> None:
     """Date, place, link or agenda of a scheduled meeting changed (SEQUENCE was raised)."""
-    messages.update_messages_queue(meeting=meeting, changed_fields=changed_fields)
+    messages.update_messages_queue(
+        meeting=meeting, changed_fields=changed_fields, previous_starts_at=previous_starts_at
+    )
 
 
 def meeting_cancelled(*, meeting) -> None:

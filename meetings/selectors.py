@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -279,6 +280,7 @@ def audience_resolve(
     all_active: bool = False,
     districts=(),
     networks=(),
+    network_tiers=(),
     municipalities=(),
     representatives=(),
 ) -> list[Representative]:
@@ -294,12 +296,25 @@ def audience_resolve(
         municipality_ids |= set(active.values_list("pk", flat=True))
     if districts:
         municipality_ids |= set(active.filter(district__in=districts).values_list("pk", flat=True))
+    current_memberships = (
+        NetworkMembership.objects.filter(municipality__is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
     if networks:
         municipality_ids |= set(
-            NetworkMembership.objects.filter(network__in=networks, municipality__is_active=True)
-            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .values_list("municipality_id", flat=True)
+            current_memberships.filter(network__in=networks).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    tiers = Q(pk__in=[])
+    for tier in network_tiers:
+        network_id, _sep, role = str(tier).partition(":")
+        if network_id.isdigit() and role in NetworkMembership.Role.values:
+            tiers |= Q(network_id=int(network_id), role=role)
+    if network_tiers:
+        municipality_ids |= set(
+            current_memberships.filter(tiers).values_list("municipality_id", flat=True)
         )
     people = {
         representative.pk: representative
@@ -378,6 +393,17 @@ def invitations_to_remind_now(*, meeting: Meeting, day) -> list[Invitation]:
     return [invitation for key, invitation in keys.items() if key not in sent]
 
 
+def update_recipient_count(*, meeting: Meeting) -> int:
+    """How many people an update mail reaches: everybody invited who has not declined."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return 0
+    return (
+        meeting.invitations.exclude(response=Invitation.Response.DECLINED)
+        .exclude(representative__email="")
+        .count()
+    )
+
+
 def minutes_of(*, meeting: Meeting) -> Minutes | None:
     try:
         return meeting.minutes
@@ -425,6 +451,43 @@ def municipality_meetings_section(*, municipality, viewer) -> PageSection:
         template="meetings/_municipality_section.html",
         context={"meetings": meetings, "municipality": municipality},
         order=10,
+    )
+
+
+NETWORK_MEETINGS_SHOWN = 20
+
+
+def _audience_names_network(meeting: Meeting, network_id: int) -> bool:
+    audience = meeting.audience or {}
+    tiers = {str(tier).split(":", 1)[0] for tier in audience.get("network_tiers") or []}
+    return network_id in (audience.get("networks") or []) or str(network_id) in tiers
+
+
+def network_meetings_section(*, network, viewer) -> PageSection:
+    """For the network page: the meetings whose audience named the network (or a tier of it)."""
+    visible = (
+        meetings_visible_to_user(user=viewer)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+    )
+    if connection.features.supports_json_field_contains:
+        meetings = list(
+            visible.filter(
+                Q(audience__networks__contains=[network.pk])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:pioneer"])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:member"])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:partner"])
+            )[:NETWORK_MEETINGS_SHOWN]
+        )
+    else:
+        # SQLite (development): look through the newest meetings.
+        meetings = [
+            meeting
+            for meeting in visible[: NETWORK_MEETINGS_SHOWN * 10]
+            if _audience_names_network(meeting, network.pk)
+        ][:NETWORK_MEETINGS_SHOWN]
+    return PageSection(
+        template="meetings/_network_section.html", context={"meetings": meetings}, order=10
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,11 +54,22 @@ def meeting_create(*, organiser, data: dict) -> Meeting:
     return meeting
 
 
-def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
-    """Apply the changes; raise SEQUENCE and notify when calendar-relevant fields changed."""
+def meeting_changes(*, meeting: Meeting, data: dict) -> list[str]:
+    """The fields ``data`` would change, calendar-relevant or not."""
+    return [
+        field
+        for field in MEETING_FIELDS
+        if field in data and getattr(meeting, field) != data[field]
+    ]
+
+
+def meeting_update(*, meeting: Meeting, data: dict, notify: bool = True) -> list[str]:
+    """Apply the changes; raise SEQUENCE when calendar-relevant fields changed and, when
+    ``notify``, send the update mail (staff may save a correction without one)."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         original_state = meeting.state
+        previous_starts_at = meeting.starts_at
         changed = []
         for field in MEETING_FIELDS:
             if field in data and getattr(meeting, field) != data[field]:
@@ -76,11 +87,27 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
             meeting.sequence += 1
         meeting.full_clean()
         meeting.save()
-        if calendar_changed and meeting.status == Meeting.Status.SCHEDULED:
+        if notify and calendar_changed and meeting.status == Meeting.Status.SCHEDULED:
             transaction.on_commit(
-                lambda: notifications.meeting_changed(meeting=meeting, changed_fields=changed)
+                lambda: notifications.meeting_changed(
+                    meeting=meeting, changed_fields=changed, previous_starts_at=previous_starts_at
+                )
             )
     return changed
+
+
+def meeting_update_send(*, meeting: Meeting, changed_fields=("agenda",)) -> None:
+    """Send the update mail for the meeting as it is now (e.g. after agenda changes).
+
+    The mail is keyed by invitation and SEQUENCE, so pressing the button twice, or after
+    several edits, sends one mail per person for the current state.
+    """
+    if meeting.state != Meeting.State.INVITED:
+        raise ValidationError(_("Updates go out only for upcoming meetings that were sent out."))
+    changed = list(changed_fields)
+    transaction.on_commit(
+        lambda: notifications.meeting_changed(meeting=meeting, changed_fields=changed)
+    )
 
 
 def _next_host(*, meeting: Meeting) -> Municipality | None:
@@ -214,8 +241,15 @@ def _renumber(meeting: Meeting) -> None:
             item.save(update_fields=["position", "updated_at"])
 
 
+def _agenda_changed(meeting_id: int) -> None:
+    # The agenda is part of what the invitation announced: calendars holding the meeting
+    # get a new SEQUENCE with the next update mail (sent deliberately: meeting_update_send).
+    Meeting.objects.filter(pk=meeting_id).update(sequence=F("sequence") + 1)
+
+
 def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> AgendaItem:
     with transaction.atomic():
+        _agenda_changed(meeting.pk)
         last = meeting.agenda_items.aggregate(Max("position"))["position__max"]
         item = AgendaItem.objects.create(
             meeting=meeting, position=0 if last is None else last + 1, **data
@@ -229,6 +263,7 @@ def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> Agenda
 
 def agenda_item_update(*, item: AgendaItem, data: dict, presenters=None) -> AgendaItem:
     with transaction.atomic():
+        _agenda_changed(item.meeting_id)
         practice_before = item.practice_id
         for field, value in data.items():
             setattr(item, field, value)
@@ -243,6 +278,7 @@ def agenda_item_update(*, item: AgendaItem, data: dict, presenters=None) -> Agen
 def agenda_item_delete(*, item: AgendaItem) -> None:
     with transaction.atomic():
         meeting = item.meeting
+        _agenda_changed(meeting.pk)
         if item.practice_id:
             library_changed()
         item.delete()
@@ -265,6 +301,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
         first.position, second.position = second.position, first.position
         first.save(update_fields=["position", "updated_at"])
         second.save(update_fields=["position", "updated_at"])
+        _agenda_changed(item.meeting_id)
 
 
 # Invitations and responses

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/kalender.ics", views.meeting_ics_download, name="ics"),
     path("<int:pk>/bearbeiten/", views.meeting_edit, name="edit"),
     path("<int:pk>/naechstes-treffen/", views.meeting_copy, name="copy"),
+    path("<int:pk>/aktualisierung/", views.meeting_update_send, name="update_send"),
     path("<int:pk>/absagen/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/tagesordnung/", views.agenda, name="agenda"),
     path("<int:pk>/tagesordnung/<int:item_pk>/", views.agenda_item_edit, name="agenda_item_edit"),

@@ -29,6 +29,7 @@ from meetings.forms import (
     SeriesForm,
     SubstituteForm,
 )
+from meetings.messages import UPDATE_FIELDS
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -284,15 +285,63 @@ def meeting_create(request):
 def meeting_edit(request, pk):
     meeting = _meeting_or_404(pk)
     form = MeetingForm(request.POST or None, instance=meeting)
+    update_recipients = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=meeting, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
+        decision = request.POST.get("notify")
+        changed = services.meeting_changes(meeting=meeting, data=form.cleaned_data)
+        recipients = selectors.update_recipient_count(meeting=meeting)
+        if decision not in {"0", "1"} and recipients and set(changed) & UPDATE_FIELDS:
+            # Before people get mail, staff see how many and decide.
+            update_recipients = recipients
         else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+            try:
+                services.meeting_update(
+                    meeting=meeting, data=form.cleaned_data, notify=decision != "0"
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                if decision == "1":
+                    messages.success(
+                        request,
+                        ngettext(
+                            "The meeting has been saved; %(count)d person gets an update.",
+                            "The meeting has been saved; %(count)d people get an update.",
+                            recipients,
+                        )
+                        % {"count": recipients},
+                    )
+                else:
+                    messages.success(request, _("The meeting has been saved."))
+                return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "meeting": meeting, "update_recipients": update_recipients},
+    )
+
+
+@require_POST
+@staff_only
+def meeting_update_send(request, pk):
+    """Send the update mail after agenda changes (once per person for the current state)."""
+    meeting = _meeting_or_404(pk)
+    try:
+        services.meeting_update_send(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = selectors.update_recipient_count(meeting=meeting)
+        messages.success(
+            request,
+            ngettext(
+                "The update goes to %(count)d person.",
+                "The update goes to %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("meetings:agenda", meeting.pk)
 
 
 @require_POST
@@ -340,6 +389,7 @@ def agenda(request, pk):
             "meeting": meeting,
             "agenda": selectors.agenda_with_times(meeting=meeting, items=items),
             "form": form,
+            "update_recipients": selectors.update_recipient_count(meeting=meeting),
         },
     )
 

@@ -63,6 +63,13 @@ def municipality_detail(request, slug):
     )
 
 
+@require_GET
+@permission_required(permissions.can_view_member_directory)
+def network_detail(request, slug):
+    page = selectors.network_page_get(slug=slug, viewer=request.user)
+    return render(request, "members/network_detail.html", {"page": page, "network": page.network})
+
+
 @require_POST
 @permission_required(permissions.can_invite_representative)
 def representative_invite(request, pk):

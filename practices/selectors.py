@@ -517,3 +517,16 @@ def municipality_practices_section(*, municipality, viewer) -> PageSection:
     return PageSection(
         template="practices/_municipality_section.html", context={"practices": practices}, order=20
     )
+
+
+def network_practices_section(*, network, viewer) -> PageSection:
+    """For the network page: the network's published examples that the viewer may read."""
+    practices = list(
+        practices_visible_to_user(user=viewer)
+        .filter(network=network, status=Practice.Status.PUBLISHED)
+        .only("slug", "title")
+        .order_by("-published_at")
+    )
+    return PageSection(
+        template="practices/_municipality_section.html", context={"practices": practices}, order=20
+    )

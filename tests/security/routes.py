@@ -69,6 +69,7 @@ ROUTES = {
     # members
     "members:directory": Route(MEMBERS),
     "members:municipality_detail": Route(MEMBERS, lambda world: [world.municipality.slug]),
+    "members:network_detail": Route(MEMBERS, lambda world: [world.network.slug]),
     "members:participation": Route(dict.fromkeys(ROLES, "redirect")),
     "meetings:participation": Route(STAFF),
     "members:profile": Route(SIGNED_IN),
@@ -130,6 +131,7 @@ ROUTES = {
     "meetings:ics": Route(MEMBERS, lambda world: [world.meeting.pk]),
     "meetings:edit": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:copy": Route(STAFF_POST, lambda world: [world.meeting.pk], method="post"),
+    "meetings:update_send": Route(STAFF_POST, lambda world: [world.meeting.pk], method="post"),
     "meetings:cancel": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:agenda": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:agenda_item_edit": Route(
