@@ -743,7 +743,8 @@ def action_item_edit(request, pk, item_pk):
 def _next_or(request, default: str) -> str:
     """The local address in ``next`` (forms on several pages post here), else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site (redirect() would read anything else as a view name).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

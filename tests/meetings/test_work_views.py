@@ -268,3 +268,16 @@ def test_responses_export_in_an_unknown_format_is_not_found(client_for, staff_us
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("target", ['"><img src=x>', "//boese.example.org/", "javascript:1"])
+def test_action_item_status_ignores_a_next_that_is_not_a_local_path(target, client_for, staff_user):
+    item = ActionItemFactory()
+
+    response = client_for(staff_user).post(
+        reverse("meetings:action_item_status", args=[item.meeting_id, item.pk]),
+        {"status": "done", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("meetings:action_items", args=[item.meeting_id])
