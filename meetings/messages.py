@@ -73,10 +73,9 @@ def _organiser_headers(meeting: Meeting) -> dict:
 
 
 def _unsubscribe_headers() -> dict:
-    # Reminders are periodic mail, so RFC 2369 asks for List-Unsubscribe. There is no
-    # automatic opt-out (reminders belong to a membership duty), so the header points to the
-    # profile page and to the office's address, where people can ask to be left out; no
-    # RFC 8058 one-click header, because one click would not actually unsubscribe anybody.
+    # Reminders are periodic mail, so RFC 2369 asks for List-Unsubscribe. It points to the
+    # profile page, where people switch reminders off (User.meeting_reminders), and to the
+    # office's address; no RFC 8058 one-click header, as the switch needs a signed-in person.
     profile = f"{settings.SITE_URL}{reverse('members:profile')}"
     return {"List-Unsubscribe": f"<{profile}>, <mailto:{settings.PORTAL_CONTACT_EMAIL}>"}
 
