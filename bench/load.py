@@ -1,4 +1,5 @@
-"""50 concurrent users for 60 s against gunicorn + PostgreSQL + Redis + a worker (locust)."""
+"""50 concurrent users for 60 s against gunicorn + PostgreSQL + Redis + a worker (locust),
+once as is and once with Redis stopped for 10 s in the middle."""
 
 import csv
 import json
@@ -6,11 +7,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from bench.throughput import wrk
 from meetings.models import Invitation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,14 +26,13 @@ def _warm_up(base_url, config):
     A freshly started worker compiles templates and loads catalogues on its first requests;
     unwarmed, that start-up made the load test's slowest percent (p99 about 3.6 s).
     """
-    from bench.run import wrk
-
     cookie = config["people"][0]["cookie"]
     for url in [*config["pages"], config["people"][0]["form_url"]]:
         wrk(base_url + url, cookie=cookie, seconds=1)
 
 
-def run(context, base_url, users, seconds):
+def run(context, base_url, users, seconds, *, meanwhile=None):
+    """Results of one locust run; ``meanwhile`` (a callable) runs in a thread alongside it."""
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     meeting = context.meeting
     config = {
@@ -80,7 +83,12 @@ def run(context, base_url, users, seconds):
         "--loglevel",
         "WARNING",
     ]
+    helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+    if helper:
+        helper.start()
     subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603
+    if helper:
+        helper.join()
     with open(folder / "stats_stats.csv", encoding="utf-8") as handle:
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     server_errors = 0
@@ -108,3 +116,18 @@ def run(context, base_url, users, seconds):
         "answers_acknowledged": len(acknowledged),
         "answers_lost": lost,
     }
+
+
+def redis_outage(redis_server, *, after: float, seconds: float, log: list):
+    """A ``meanwhile`` for run(): stop the private Redis after ``after`` seconds, start it again
+    ``seconds`` later on the same port (an empty one, as after a crash)."""
+
+    def outage():
+        time.sleep(after)
+        log.append(("redis stopped", time.monotonic()))
+        redis_server.stop()
+        time.sleep(seconds)
+        redis_server.start()
+        log.append(("redis started", time.monotonic()))
+
+    return outage

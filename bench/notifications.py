@@ -11,12 +11,8 @@ back), so `make bench` stays repeatable.
 
 import logging
 import os
-import signal
 import smtplib
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from email import policy
@@ -27,78 +23,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bench.run import free_port
+from realparts import CountingHandler, Worker, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class _CountingHandler:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.count = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += len(envelope.rcpt_tos)
-        return "250 2.0.0 Message accepted for delivery"
-
-
-def _wait(condition, *, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(interval)
-    raise RuntimeError(f"Timed out after {timeout}s waiting for {what}")
-
-
-def start_worker(*, env: dict, log_path: Path, concurrency: int = 1) -> subprocess.Popen:
-    """A Celery worker in its own process group; returns once it is ready."""
-    log = open(log_path, "ab")  # noqa: SIM115 - the worker process owns it until it exits
-    process = subprocess.Popen(  # noqa: S603 - a fixed command line, no outside input
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "roundtable",
-            "worker",
-            f"--concurrency={concurrency}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",  # the " ready." line is logged at INFO
-            f"--hostname=bench-{os.getpid()}@localhost",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    log.close()
-
-    def ready():
-        if process.poll() is not None:
-            raise RuntimeError(f"The worker exited: {log_path.read_text()[-2000:]}")
-        return b" ready." in log_path.read_bytes()
-
-    try:
-        _wait(ready, timeout=60, what=f"the Celery worker (log: {log_path})")
-    except BaseException:
-        stop_worker(process)
-        raise
-    return process
-
-
-def stop_worker(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def _recipients(count: int):
@@ -149,7 +76,7 @@ def invitations_to_1000(
     from notifications.services import message_build_email
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    handler = _CountingHandler()
+    handler = CountingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     env = dict(os.environ)
@@ -176,18 +103,23 @@ def invitations_to_1000(
             },
         )
         with tempfile.TemporaryDirectory() as directory:
-            worker = start_worker(env=env, log_path=Path(directory) / "worker.log")
+            worker = Worker(env=env, log_path=Path(directory) / "worker.log", concurrency=1)
             started = time.perf_counter()
             meeting_services.invitations_send(meeting=meeting, representatives=recipients)
             queued_after = time.perf_counter() - started
             sent = OutgoingMessage.objects.filter(meeting=meeting, state="sent")
             log_path = Path(directory) / "worker.log"
             try:
-                _wait(lambda: sent.count() >= count, timeout=timeout, what=f"{count} sent mails")
-            except RuntimeError as error:
+                wait_for(
+                    lambda: sent.count() >= count,
+                    timeout=timeout,
+                    what=f"{count} sent mails",
+                    interval=0.05,
+                )
+            except TimeoutError as error:
                 raise RuntimeError(f"{error}; worker log: {log_path.read_text()[-3000:]}") from None
             outbox_seconds = time.perf_counter() - started
-            stop_worker(worker)
+            worker.stop(graceful=True)
             worker = None
         # The same rendered messages, sent with bare smtplib over one connection.
         payloads = [
@@ -216,7 +148,7 @@ def invitations_to_1000(
         }
     finally:
         if worker is not None:
-            stop_worker(worker)
+            worker.stop(graceful=True)
         controller.stop()
         if meeting is not None:
             OutgoingMessage.objects.filter(meeting=meeting).delete()

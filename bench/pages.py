@@ -1,8 +1,13 @@
 """The key pages of the benchmark and how each is measured in-process."""
 
+import cProfile
+import io
+import pstats
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -12,14 +17,18 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from bench.environment import PROFILES, percentile
 from bench.notifications import invitations_to_1000, reminder_sweep_2000
+from bench.search import search_latency, search_quality_at_scale
 from meetings.models import Invitation, Meeting
 from members.models import Municipality, Representative, User
 from members.permissions import STAFF_GROUP_NAME
+
+PROFILE_TOP = 8
 
 
 @dataclass
@@ -143,20 +152,54 @@ def _filter_values():
 
 
 def _timings(client, url, repeat):
+    """Median and 95th percentile wall-clock ms, and CPU ms per request, of `repeat` requests."""
     timings = []
+    cpu_started = time.process_time()
     for _ in range(repeat):
         start = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / repeat
     return (
         round(statistics.median(timings), 1),
-        round(timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))], 1),
+        round(percentile(timings, 0.95), 1),
+        round(cpu_ms, 1),
     )
 
 
+def _profile(client, url, name, repeat):
+    """cProfile of `repeat` requests: the top functions by own time, printed and saved.
+
+    var/bench-profiles/<page>.txt holds the full listing (own and cumulative time) and
+    <page>.prof the raw data (e.g. for snakeviz).
+    """
+    PROFILES.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(url)
+    profiler.disable()
+    profiler.dump_stats(PROFILES / f"{slug}.prof")
+    listing = io.StringIO()
+    stats = pstats.Stats(profiler, stream=listing)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(40)
+    (PROFILES / f"{slug}.txt").write_text(listing.getvalue())
+    total = sum(entry[2] for entry in stats.stats.values())
+    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:PROFILE_TOP]
+    return [
+        {
+            "function": f"{Path(filename).name}:{line}({function})",
+            "own_ms_per_request": round(own * 1000 / repeat, 2),
+            "share": round(own / total, 3) if total else 0,
+        }
+        for (filename, line, function), (_calls, _primitive, own, _cumulative, _callers) in top
+    ]
+
+
 def measure_pages(context, repeat):
-    """Per page: the first request, then rendering (page cache off) and the cached answer."""
+    """Per page: the first request (cold caches), then repeated rendering and a profile."""
     # As in Django's test runner: keep one connection, so the queries of a request are seen.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -169,14 +212,12 @@ def measure_pages(context, repeat):
         first_ms = (time.perf_counter() - start) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{name}: {url} answered {response.status_code}")
-        with override_settings(PAGE_CACHE_SECONDS=0):
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            # Counted now: the next request empties the connection's query log.
-            query_count = len(queries)
-            median_ms, p95_ms = _timings(client, url, repeat)
-        client.get(url)  # stored in the page cache
-        cached_median_ms, _ = _timings(client, url, repeat)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        # Counted now: the next request empties the connection's query log.
+        query_count = len(queries)
+        median_ms, p95_ms, cpu_ms = _timings(client, url, repeat)
+        profile = _profile(client, url, name, max(5, repeat // 3))
         results.append(
             {
                 "name": name,
@@ -186,12 +227,14 @@ def measure_pages(context, repeat):
                 "first_ms": round(first_ms, 1),
                 "median_ms": median_ms,
                 "p95_ms": p95_ms,
-                "cached_median_ms": cached_median_ms,
+                "cpu_ms_per_request": cpu_ms,
+                "profile_top": profile,
             }
         )
         print(
-            f"  {name}: {query_count} queries, median {median_ms} ms rendered, "
-            f"{cached_median_ms} ms cached",
+            f"  {name}: {query_count} queries, median {median_ms} ms, {cpu_ms} ms CPU; "
+            "most own time: "
+            + "; ".join(f"{entry['function']} {entry['share']:.0%}" for entry in profile[:3]),
             flush=True,
         )
     return results
@@ -201,4 +244,6 @@ def measure_pages(context, repeat):
 EXTRA_BENCHMARKS = [
     ("invitations to 1,000 recipients", invitations_to_1000),
     ("reminder sweep over 2,000 meetings", reminder_sweep_2000),
+    ("library search at 100,000 examples", search_latency),
+    ("judged query set next to the scale data", search_quality_at_scale),
 ]

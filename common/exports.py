@@ -6,18 +6,15 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+from common.spreadsheets import spreadsheet_cell
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
-# Spreadsheet programs run cells that start like a formula (CSV injection, CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    # Cells that look like formulae are written as text (common.spreadsheets).
+    return "" if value is None else spreadsheet_cell(value)
 
 
 def table_response(

@@ -1,12 +1,14 @@
 """iCalendar (.ics) output for meetings: single downloads, mail attachments and feeds."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from django.utils.translation import gettext as _
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting
 
@@ -30,12 +32,41 @@ def _location(meeting: Meeting) -> str:
     return "\n".join(parts)
 
 
-def _event(meeting: Meeting, *, method: str, attendee=None, show_online_link: bool = True):
+def _summary(meeting: Meeting) -> str:
+    if meeting.status == Meeting.Status.DRAFT:
+        # Only staff see drafts; the prefix keeps them from mistaking one for a date.
+        return _("[Draft] %(meeting)s") % {"meeting": meeting}
+    return str(meeting)
+
+
+def _alarms(meeting: Meeting) -> list[Alarm]:
+    """One display alarm per reminder offset of the meeting's series (days before)."""
+    # Imported here: the mail module itself builds on this one for its attachments.
+    from meetings.messages import reminder_offsets
+
+    alarms = []
+    for days in reminder_offsets(meeting):
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _summary(meeting))
+        alarm.add("trigger", timedelta(days=-days))
+        alarms.append(alarm)
+    return alarms
+
+
+def _event(
+    meeting: Meeting,
+    *,
+    method: str,
+    attendee=None,
+    show_online_link: bool = True,
+    with_alarms: bool = False,
+):
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", timezone.now())
     event.add("sequence", meeting.sequence)
-    event.add("summary", str(meeting))
+    event.add("summary", _summary(meeting))
     event.add("dtstart", timezone.localtime(meeting.starts_at, BERLIN))
     event.add("dtend", timezone.localtime(meeting.ends_at, BERLIN))
     description = meeting.description
@@ -47,7 +78,12 @@ def _event(meeting: Meeting, *, method: str, attendee=None, show_online_link: bo
     if location:
         event.add("location", location)
     cancelled = method == "CANCEL" or meeting.status == Meeting.Status.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if cancelled:
+        event.add("status", "CANCELLED")
+    elif meeting.status == Meeting.Status.DRAFT:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
     organiser_email = meeting.organiser.email if meeting.organiser_id else None
     organiser_email = organiser_email or settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(">")
     organizer = vCalAddress(f"mailto:{organiser_email}")
@@ -63,6 +99,9 @@ def _event(meeting: Meeting, *, method: str, attendee=None, show_online_link: bo
         # send iMIP replies there; people answer with the links in the mail (README, Mail).
         address.params["rsvp"] = vText("FALSE")
         event.add("attendee", address, encode=0)
+    if with_alarms and not cancelled:
+        for alarm in _alarms(meeting):
+            event.add_component(alarm)
     return event
 
 
@@ -92,8 +131,14 @@ def meeting_ics(
     return calendar.to_ical()
 
 
-def meetings_feed_ics(*, meetings, show_online_link_for=frozenset()) -> bytes:
-    """A subscription feed: cancelled meetings stay in it with STATUS:CANCELLED."""
+def meetings_feed_ics(
+    *, meetings, show_online_link_for=frozenset(), with_alarms: bool = False
+) -> bytes:
+    """A subscription feed: cancelled meetings stay in it with STATUS:CANCELLED, drafts
+    (only in staff's feeds) are TENTATIVE and say so in the title.
+
+    with_alarms adds the series' reminder offsets as alarms (not to cancelled meetings).
+    """
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", "Runder Tisch")
     for meeting in meetings:
@@ -102,6 +147,7 @@ def meetings_feed_ics(*, meetings, show_online_link_for=frozenset()) -> bytes:
                 meeting,
                 method="PUBLISH",
                 show_online_link=meeting.pk in show_online_link_for,
+                with_alarms=with_alarms,
             )
         )
     calendar.add_missing_timezones()

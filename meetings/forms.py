@@ -8,7 +8,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
+from meetings.models import (
+    FIRST_MEETING_YEAR,
+    LAST_MEETING_YEAR,
+    MAX_AGENDA_ITEM_MINUTES,
+    MINUTES_MAX_LENGTH,
+    ActionItem,
+    AgendaItem,
+    Invitation,
+    Meeting,
+    Series,
+    validate_meeting_time,
+)
 from meetings.services import MEETING_FIELDS
 from members.models import District, Municipality, Network, NetworkMembership, Representative
 
@@ -37,16 +48,28 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def _meeting_time_widget():
+    # The browser's date picker keeps to the years the portal accepts.
+    return DateTimeLocalInput(
+        attrs={
+            "min": f"{FIRST_MEETING_YEAR}-01-01T00:00",
+            "max": f"{LAST_MEETING_YEAR}-12-31T23:59",
+        }
+    )
+
+
 class MeetingForm(forms.ModelForm):
     starts_at = forms.DateTimeField(
         label=_("Starts at"),
-        widget=DateTimeLocalInput(),
+        widget=_meeting_time_widget(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[validate_meeting_time],
     )
     ends_at = forms.DateTimeField(
         label=_("Ends at"),
-        widget=DateTimeLocalInput(),
+        widget=_meeting_time_widget(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[validate_meeting_time],
     )
 
     class Meta:
@@ -163,7 +186,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def clean_duration_minutes(self):
         value = self.cleaned_data["duration_minutes"]
-        if value < 1 or value > 600:
+        if value < 1 or value > MAX_AGENDA_ITEM_MINUTES:
             raise forms.ValidationError(_("Please enter between 1 and 600 minutes."))
         return value
 
@@ -286,6 +309,7 @@ class MinutesForm(forms.Form):
         label=_("Minutes"),
         widget=forms.Textarea(attrs={"rows": 20}),
         required=False,
+        max_length=MINUTES_MAX_LENGTH,
         help_text=_("Markdown formatting is allowed: # headings, **bold**, lists with -."),
     )
 
@@ -419,3 +443,17 @@ class AttendanceForm(forms.Form):
             )
             for invitation in invitations
         ]
+
+
+class CalendarFeedSettingsForm(forms.Form):
+    with_alarms = forms.TypedChoiceField(
+        label=_("Alarms in your calendar"),
+        choices=[
+            ("", _("No alarms")),
+            ("1", _("At the reminder times of the meeting series (e.g. 7 and 1 days before)")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )

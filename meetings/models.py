@@ -1,12 +1,40 @@
-from datetime import timedelta
+import hashlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import BoundedTextField
 from members.models import Municipality, Representative
+
+# Meetings lie in 2000–2100 (Berlin time): a mistyped year 0001 or 9999 could otherwise be
+# stored but not read back, or overflow when times are added to it (agenda, copies).
+FIRST_MEETING_YEAR = 2000
+LAST_MEETING_YEAR = 2100
+EARLIEST_MEETING_TIME = datetime(FIRST_MEETING_YEAR, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+MEETING_TIMES_END = datetime(LAST_MEETING_YEAR + 1, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+MAX_AGENDA_ITEM_MINUTES = 600
+# Minutes of a whole day's meeting fit many times over.
+MINUTES_MAX_LENGTH = 50_000
+
+
+def validate_meeting_time(value):
+    try:
+        in_range = EARLIEST_MEETING_TIME <= value < MEETING_TIMES_END
+    except OverflowError:  # converting year 1 or 9999 to another time zone
+        in_range = False
+    if not in_range:
+        raise ValidationError(
+            _("Please enter a date between %(first)s and %(last)s."),
+            code="meeting_year_range",
+            params={"first": FIRST_MEETING_YEAR, "last": LAST_MEETING_YEAR},
+        )
 
 
 def _default_reminder_offsets():
@@ -23,7 +51,7 @@ class Series(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     reminder_offsets = models.JSONField(
         _("reminders (days before)"),
         default=_default_reminder_offsets,
@@ -87,7 +115,7 @@ class Meeting(models.Model):
     )
     number = models.PositiveIntegerField(_("number in the series"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     host = models.ForeignKey(
         Municipality,
         verbose_name=_("host municipality"),
@@ -97,9 +125,9 @@ class Meeting(models.Model):
         blank=True,
     )
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    venue = models.TextField(_("venue address"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_meeting_time])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_meeting_time])
+    venue = BoundedTextField(_("venue address"), blank=True, max_length=1000)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
@@ -147,6 +175,11 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
                 violation_error_message=_("The meeting must end after it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST_MEETING_TIME, ends_at__lt=MEETING_TIMES_END),
+                name="meeting_within_supported_years",
+                violation_error_message=_("Please enter a date between 2000 and 2100."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
@@ -179,7 +212,7 @@ class AgendaItem(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=5000)
     presenters = models.ManyToManyField(
         Representative, verbose_name=_("presenters"), blank=True, related_name="agenda_items"
     )
@@ -197,7 +230,11 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="presented_agenda_items",
     )
-    duration_minutes = models.PositiveIntegerField(_("planned duration (minutes)"), default=15)
+    duration_minutes = models.PositiveIntegerField(
+        _("planned duration (minutes)"),
+        default=15,
+        validators=[MaxValueValidator(MAX_AGENDA_ITEM_MINUTES)],
+    )
     practice = models.ForeignKey(
         "practices.Practice",
         verbose_name=_("good-practice example"),
@@ -211,6 +248,13 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=MAX_AGENDA_ITEM_MINUTES),
+                name="agenda_item_duration_bounded",
+                violation_error_message=_("Please enter between 1 and 600 minutes."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -284,7 +328,12 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
     )
-    text = models.TextField(_("text"), blank=True, help_text=_("Markdown formatting is allowed."))
+    text = BoundedTextField(
+        _("text"),
+        blank=True,
+        max_length=MINUTES_MAX_LENGTH,
+        help_text=_("Markdown formatting is allowed."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -411,7 +460,11 @@ class ActionItem(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A personal calendar subscription; the secret token in the address is revocable."""
+    """A personal calendar subscription behind a revocable secret address.
+
+    Only the SHA-256 of the secret is stored: a leaked database (or backup) does not open
+    anybody's feed. The secret itself is shown once, when it is created.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -419,7 +472,12 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="meeting_calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    with_alarms = models.BooleanField(
+        _("alarms"),
+        default=False,
+        help_text=_("Calendar alarms at the reminder times of the meeting's series."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -428,3 +486,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -17,9 +17,12 @@ def can_view_meeting(user, meeting) -> bool:
 
 
 def is_invited(user, meeting, invitations=None) -> bool:
+    """``invitations``: the meeting's invitations with their representatives, when the page
+    has loaded them anyway; otherwise one query asks (never one per invitation)."""
     if not user.is_authenticated:
         return False
-    invitations = meeting.invitations.all() if invitations is None else invitations
+    if invitations is None:
+        return meeting.invitations.filter(representative__user=user).exists()
     return any(invitation.representative.user_id == user.pk for invitation in invitations)
 
 

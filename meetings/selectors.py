@@ -415,10 +415,20 @@ def calendar_feed_of(*, user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed whose secret is ``token``; only hashes are stored, so the token is hashed."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=CalendarFeed.hash_token(token))
+        .first()
+    )
+
+
 def meetings_for_feed(*, feed: CalendarFeed):
     """Meetings for a personal feed: the user's invitations, or all for staff."""
     user = feed.user
-    queryset = meetings_visible_to_user(user=user).select_related("organiser")
+    # The series gives the alarm offsets.
+    queryset = meetings_visible_to_user(user=user).select_related("organiser", "series")
     if not member_permissions.is_agency_staff(user):
         queryset = queryset.filter(invitations__representative__user=user).distinct()
     return list(queryset.order_by("starts_at"))

@@ -20,6 +20,7 @@ from meetings.models import (
     Meeting,
     Minutes,
     Series,
+    validate_meeting_time,
 )
 from members.models import Municipality, Representative
 from practices.cache import library_changed
@@ -161,6 +162,8 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             if series
             else meeting.ends_at - meeting.starts_at
         )
+        ends_at = starts_at + duration
+        validate_meeting_time(ends_at)
         new = Meeting.objects.create(
             series_id=meeting.series_id,
             number=number,
@@ -169,7 +172,7 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
             host=host,
             format=meeting.format,
             starts_at=starts_at,
-            ends_at=starts_at + duration,
+            ends_at=ends_at,
             venue="" if host != meeting.host else meeting.venue,
             online_url="",
             status=Meeting.Status.DRAFT,
@@ -538,15 +541,30 @@ def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
 # Calendar feeds
 
 
-def calendar_feed_create(*, user) -> CalendarFeed:
-    """Create the user's feed, or give it a new secret (the old address stops working)."""
+def calendar_feed_create(*, user) -> tuple[CalendarFeed, str]:
+    """Create the user's feed, or give it a new secret (the old address stops working).
+
+    Returns the feed and its secret; only the secret's hash is stored, so this is the one
+    moment the secret is known.
+    """
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         feed, created = CalendarFeed.objects.select_for_update().get_or_create(
-            user=user, defaults={"token": secrets.token_urlsafe(32)}
+            user=user, defaults={"token_hash": CalendarFeed.hash_token(secret)}
         )
         if not created:
-            feed.token = secrets.token_urlsafe(32)
-            feed.save(update_fields=["token"])
+            feed.token_hash = CalendarFeed.hash_token(secret)
+            feed.save(update_fields=["token_hash"])
+    return feed, secret
+
+
+def calendar_feed_settings_update(*, user, with_alarms: bool) -> CalendarFeed | None:
+    """Switch the feed's alarms on or off; the address stays the same."""
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        if feed is not None and feed.with_alarms != with_alarms:
+            feed.with_alarms = with_alarms
+            feed.save(update_fields=["with_alarms"])
     return feed
 
 

@@ -1,10 +1,10 @@
 """Signed one-click response links for invitation mails.
 
-A token binds one invitation and one response, is signed with the secret key and a
-salt of its own and expires; it cannot be reused for another person or meeting.
+A token binds one invitation and one response and is signed with the secret key and a
+salt of its own; it cannot be reused for another person or meeting. It works until the
+meeting has ended (invitations go out months ahead), not once the invitation was handed
+to a substitute.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -14,7 +14,6 @@ from django.utils import timezone
 from meetings.models import Invitation
 
 SALT = "meetings.invitation-response"
-MAX_AGE = timedelta(days=30)
 
 
 class InvalidToken(Exception):
@@ -28,9 +27,9 @@ def response_token(invitation: Invitation, response: str) -> str:
 
 
 def response_token_check(token: str) -> tuple[int, str]:
-    """Return (invitation id, response) of a valid, unexpired token or raise InvalidToken."""
+    """Return (invitation id, response) of a validly signed token or raise InvalidToken."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(token, salt=SALT)
     except signing.BadSignature as error:
         raise InvalidToken(str(error)) from error
     if not isinstance(data, dict) or data.get("r") not in Invitation.Response.values:
@@ -38,10 +37,18 @@ def response_token_check(token: str) -> tuple[int, str]:
     return int(data["i"]), data["r"]
 
 
-def token_still_usable(invitation: Invitation) -> bool:
-    """Links stop working once the meeting is over or cancelled."""
+def token_refusal(invitation: Invitation) -> str | None:
+    """Why a valid token no longer answers for its invitation ("substituted", "over"), or None.
+
+    A person who sent a substitute must not flip their invitation back with the old mail's
+    link while the substitute stays invited.
+    """
     meeting = invitation.meeting
-    return meeting.status != meeting.Status.CANCELLED and meeting.ends_at > timezone.now()
+    if meeting.status == meeting.Status.CANCELLED or meeting.ends_at <= timezone.now():
+        return "over"
+    if invitation.substitutes.exists():
+        return "substituted"
+    return None
 
 
 def response_url(invitation: Invitation, response: str) -> str:

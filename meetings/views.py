@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common import guards
 from common.exports import table_response
+from common.files import stored_file_response
 from common.guards import permission_required
 from meetings import permissions, selectors, services
 from meetings.calendar import meeting_ics, meetings_feed_ics
@@ -22,6 +23,7 @@ from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     AudienceForm,
+    CalendarFeedSettingsForm,
     DocumentForm,
     MeetingForm,
     MinutesForm,
@@ -30,16 +32,8 @@ from meetings.forms import (
     SubstituteForm,
 )
 from meetings.messages import UPDATE_FIELDS
-from meetings.models import (
-    ActionItem,
-    AgendaItem,
-    CalendarFeed,
-    Document,
-    Invitation,
-    Meeting,
-    Series,
-)
-from meetings.tokens import InvalidToken, response_token_check, token_still_usable
+from meetings.models import ActionItem, AgendaItem, Document, Invitation, Meeting, Series
+from meetings.tokens import InvalidToken, response_token_check, token_refusal
 
 staff_only = permission_required(permissions.can_manage_meetings)
 members_only = permission_required(permissions.can_subscribe_calendar)
@@ -213,8 +207,14 @@ def respond_by_link(request, token):
         ).get(pk=invitation_id)
     except (InvalidToken, Invitation.DoesNotExist):
         return render(request, "meetings/respond_by_link_invalid.html", status=400)
-    if not token_still_usable(invitation):
-        return render(request, "meetings/respond_by_link_invalid.html", status=400)
+    refusal = token_refusal(invitation)
+    if refusal is not None:
+        return render(
+            request,
+            "meetings/respond_by_link_invalid.html",
+            {"reason": refusal, "invitation": invitation},
+            status=400,
+        )
     label = Invitation.Response(response).label
     if request.method == "POST":
         services.invitation_respond(invitation=invitation, response=response, note=invitation.note)
@@ -233,32 +233,59 @@ def respond_by_link(request, token):
 # Calendar feeds
 
 
+# The secret of a new address waits in the session for the one page that shows it.
+NEW_FEED_SECRET_SESSION_KEY = "meetings_new_calendar_feed_secret"
+
+
 @require_http_methods(["GET", "POST"])
 @members_only
 def calendar_feed(request):
+    settings_form = CalendarFeedSettingsForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        action = request.POST.get("action")
+        if action == "revoke":
             services.calendar_feed_revoke(user=request.user)
             messages.success(request, _("Your calendar address has been switched off."))
+        elif action == "settings":
+            if settings_form.is_valid():
+                services.calendar_feed_settings_update(
+                    user=request.user, with_alarms=settings_form.cleaned_data["with_alarms"]
+                )
+                messages.success(request, _("Your calendar settings have been saved."))
+            else:
+                messages.error(request, _("Please choose one of the offered alarm settings."))
         else:
-            services.calendar_feed_create(user=request.user)
+            _feed, secret = services.calendar_feed_create(user=request.user)
+            request.session[NEW_FEED_SECRET_SESSION_KEY] = secret
             messages.success(request, _("Your new calendar address is ready."))
         return redirect("meetings:calendar_feed")
     feed = selectors.calendar_feed_of(user=request.user)
+    secret = request.session.pop(NEW_FEED_SECRET_SESSION_KEY, None)
     feed_url = None
+    if feed is not None and secret is not None:
+        feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[secret]))
     if feed is not None:
-        feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))
-    return render(request, "meetings/calendar_feed.html", {"feed": feed, "feed_url": feed_url})
+        settings_form = CalendarFeedSettingsForm(
+            initial={"with_alarms": "1" if feed.with_alarms else ""}
+        )
+    return render(
+        request,
+        "meetings/calendar_feed.html",
+        {"feed": feed, "feed_url": feed_url, "settings_form": settings_form},
+    )
 
 
 @never_cache
 def calendar_feed_ics(request, token):
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feed = selectors.calendar_feed_by_token(token=token)
     if feed is None or not feed.user.is_active or not permissions.can_subscribe_calendar(feed.user):
         raise Http404
     meetings = selectors.meetings_for_feed(feed=feed)
     invited = selectors.meetings_with_online_link_for(user=feed.user, meetings=meetings)
-    body = meetings_feed_ics(meetings=meetings, show_online_link_for=invited)
+    with translation.override(feed.user.language):
+        body = meetings_feed_ics(
+            meetings=meetings, show_online_link_for=invited, with_alarms=feed.with_alarms
+        )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -348,7 +375,11 @@ def meeting_update_send(request, pk):
 @staff_only
 def meeting_copy(request, pk):
     meeting = _meeting_or_404(pk)
-    new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    try:
+        new = services.meeting_copy_next(meeting=meeting, organiser=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:detail", meeting.pk)
     messages.success(
         request, _("The next meeting has been drafted. Please check date, host and agenda.")
     )
@@ -667,15 +698,7 @@ def document_download(request, pk, document_pk):
     )
     if not permissions.can_view_meeting(request.user, document.meeting):
         raise PermissionDenied
-    name = document.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(document.file, content_type=document.content_type)
 
 
 def _action_item_rows(items):

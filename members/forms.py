@@ -3,19 +3,25 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import LeanSelect
 from members.models import District, Network, Representative
 
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or AGS"), required=False, max_length=100)
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All")
+        label=_("District"),
+        queryset=District.objects.only("pk", "name"),
+        required=False,
+        empty_label=_("All"),
+        widget=LeanSelect,
     )
     network = forms.ModelChoiceField(
         label=_("Network or project"),
-        queryset=Network.objects.all(),
+        queryset=Network.objects.only("pk", "name"),
         required=False,
         empty_label=_("All"),
+        widget=LeanSelect,
     )
 
 

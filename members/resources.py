@@ -7,9 +7,10 @@ Every row is validated with the model's own rules; one bad row rolls back the fi
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from common.slugs import unique_slug
+from common.spreadsheets import FormulaSafeResource
 from members.models import District, Municipality, Representative
 
 
@@ -55,7 +56,7 @@ class MunicipalityWidget(widgets.ForeignKeyWidget):
         return value.ags or value.slug
 
 
-class MunicipalityResource(resources.ModelResource):
+class MunicipalityResource(FormulaSafeResource):
     district = fields.Field(
         attribute="district",
         column_name="district",
@@ -85,6 +86,7 @@ class MunicipalityResource(resources.ModelResource):
         report_skipped = True
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         # Spreadsheet programs drop leading zeros and add ".0" to numbers.
         ags = str(row.get("ags") or "").strip().removesuffix(".0")
         if ags.isdigit():
@@ -104,7 +106,7 @@ class MunicipalityResource(resources.ModelResource):
         super().validate_instance(instance, import_validation_errors, validate_unique)
 
 
-class RepresentativeResource(resources.ModelResource):
+class RepresentativeResource(FormulaSafeResource):
     municipality = fields.Field(
         attribute="municipality", column_name="municipality", widget=MunicipalityWidget()
     )
@@ -143,6 +145,7 @@ class RepresentativeResource(resources.ModelResource):
         report_skipped = True
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         row["email"] = str(row.get("email") or "").strip().lower()
         municipality = str(row.get("municipality") or "").strip().removesuffix(".0")
         if municipality.isdigit():

@@ -30,12 +30,15 @@ def _current_memberships():
 
 
 def municipalities_for_directory(*, district=None, network=None, search: str = ""):
-    """Active members for the directory, ordered for grouping by district."""
+    """Active members for the directory, ordered for grouping by district; only the columns
+    the directory shows (name, kind, link, district, network names) are read."""
+    memberships = _current_memberships().only("municipality", "network__name")
     queryset = (
         Municipality.objects.filter(is_active=True)
         .select_related("district")
+        .only("name", "slug", "kind", "district__name")
         .prefetch_related(
-            Prefetch("network_memberships", queryset=_current_memberships(), to_attr="memberships")
+            Prefetch("network_memberships", queryset=memberships, to_attr="memberships")
         )
         .order_by("district__name", "name")
     )

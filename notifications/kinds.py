@@ -84,4 +84,17 @@ def sample_context(kind: str) -> dict:
             status_label=_("Published"),
             practice_url=f"{site}/praxisbeispiele/willkommenspaket/",
         )
+    if kind == Kind.SEARCH_DIGEST:
+        context.update(
+            search_label="Fachkräfte · Märkischer Kreis",
+            search_url=f"{site}/praxisbeispiele/?q=Fachkr%C3%A4fte&kreis=05962",
+            practices=[
+                {
+                    "title": "Willkommenspaket für Neubürger",
+                    "municipalities": "Werdohl",
+                    "url": f"{site}/praxisbeispiele/willkommenspaket/",
+                }
+            ],
+            unsubscribe_url=f"{site}/praxisbeispiele/abo/beispiel/abbestellen/",
+        )
     return context

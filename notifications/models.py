@@ -21,6 +21,7 @@ class OutgoingMessage(models.Model):
         ACTION_ITEM_REMINDER = "action_item_reminder", _("Action item reminder")
         PORTAL_INVITATION = "portal_invitation", _("Portal invitation")
         PRACTICE_STATUS = "practice_status", _("Good-practice example status")
+        SEARCH_DIGEST = "search_digest", _("New examples of a saved search")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -27,6 +27,7 @@ duplicate. The opposite choice (mark sent before SMTP) would lose mail instead. 
 """
 
 import base64
+import functools
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.outage import OutageNote, RedisProbe
 from notifications.models import OutgoingMessage
 from notifications.selectors import messages_needing_requeue_ids
 
@@ -56,9 +58,15 @@ ALLOWED_TRANSITIONS = {
     State.SENT: set(),
 }
 
-# Publishing must not keep a web request waiting when Redis is down: fail fast, the sweep
-# publishes the message later.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# Publishing runs on the request path (after the commit): one quick retry for a dropped
+# connection, then the row waits for the sweep. After a failure this process does not try
+# again for a few seconds, so a down or hung broker costs a request at most one timeout.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+BROKER_OUTAGE = OutageNote(
+    "The Celery broker",
+    seconds=5,
+    consequence="outgoing mail stays queued in the database until the sweep publishes it.",
+)
 
 # Namespace of the PostgreSQL advisory locks held while a message is being sent ("RTNT").
 ADVISORY_LOCK_NAMESPACE = 0x52544E54
@@ -125,17 +133,28 @@ def message_render(*, template_base: str, context: dict, language: str | None) -
 # --- queueing ----------------------------------------------------------------------------
 
 
+@functools.cache
+def _broker_probe() -> RedisProbe:
+    return RedisProbe(settings.CELERY_BROKER_URL, timeout=settings.BROKER_TIMEOUT_SECONDS)
+
+
 def message_enqueue(*, message_id: int, countdown: float | None = None) -> bool:
     """Publish the send task; False (and a log line) when the broker is unreachable."""
     from notifications.tasks import message_send
 
+    if BROKER_OUTAGE.active():
+        return False
+    if not _broker_probe().answers():
+        BROKER_OUTAGE.record(TimeoutError("no answer to PING"))
+        return False
     try:
         message_send.apply_async(
             (message_id,), countdown=countdown, retry_policy=PUBLISH_RETRY_POLICY
         )
-    except Exception:
+    except Exception as error:
         # Any broker failure: the row stays queued and the sweep publishes it again.
         logger.warning("Could not publish message %s; the sweep will retry.", message_id)
+        BROKER_OUTAGE.record(error)
         return False
     return True
 
@@ -400,6 +419,8 @@ def messages_requeue_stuck(*, now: datetime | None = None, limit: int = 1000) ->
 
     Duplicates are harmless: ``message_deliver`` skips rows that are sent or being sent.
     """
+    # The sweep is how mail recovers from an outage: it always asks the broker afresh.
+    BROKER_OUTAGE.clear()
     published = 0
     for message_id in messages_needing_requeue_ids(now=now or timezone.now(), limit=limit):
         if not message_enqueue(message_id=message_id):

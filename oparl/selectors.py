@@ -164,10 +164,6 @@ def _annotate_plain(queryset: QuerySet, created: str = "created_at") -> QuerySet
     return queryset.annotate(oparl_created=F(created), oparl_modified=F("updated_at"))
 
 
-def _annotate_locations(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(oparl_created=F("created_at"), oparl_modified=F("updated_at"))
-
-
 # What the serialisers need, loaded in a constant number of queries per page
 
 
@@ -287,7 +283,7 @@ SOURCES = {
     ),
     "location": Source(
         "location",
-        lambda: _annotate_locations(locations_public().select_related("series")),
+        lambda: _annotate_plain(locations_public()),
         Meeting,
         parents=(Parent("meeting", "id", meetings_public),),
     ),

@@ -1,22 +1,46 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext_lazy as _
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from practices.selectors import practices_for_feed
 
 
 class PublishedPracticesFeed(Feed):
-    """Newly published examples that staff made public; members-only ones never appear."""
+    """The newest examples of a search: the list's address with the same query string.
+
+    Feed readers are not signed in, so they see what visitors see (public examples); a
+    signed-in member opening it in the browser sees what the list shows them.
+    """
 
     feed_type = Atom1Feed
-    title = _("New good-practice examples – Round table Südwestfalen")
-    subtitle = _("Good-practice examples newly published by the municipalities of Südwestfalen.")
-    link = reverse_lazy("practices:list")
 
-    def items(self):
-        return practices_for_feed(limit=30)
+    def get_object(self, request, *args, **kwargs):
+        return request
+
+    def title(self, request):
+        from practices.selectors import clean_parameters
+
+        query = clean_parameters(request.GET).get("q", "")
+        if query:
+            return _("Good-practice examples for “%(query)s” – Round table Südwestfalen") % {
+                "query": query
+            }
+        return _("New good-practice examples – Round table Südwestfalen")
+
+    def subtitle(self, request):
+        return _("Good-practice examples newly published by the municipalities of Südwestfalen.")
+
+    def link(self, request):
+        return reverse("practices:list") + _query_suffix(request)
+
+    def feed_url(self, request):
+        return reverse("practices:feed") + _query_suffix(request)
+
+    def items(self, request):
+        return practices_for_feed(user=request.user, params=request.GET)
 
     def item_title(self, item):
         return item.title
@@ -38,3 +62,10 @@ class PublishedPracticesFeed(Feed):
 
     def item_guid(self, item):
         return f"{settings.SITE_URL}{self.item_link(item)}"
+
+
+def _query_suffix(request) -> str:
+    from practices.selectors import clean_parameters
+
+    params = {k: v for k, v in clean_parameters(request.GET).items() if k != "seite"}
+    return f"?{urlencode(params)}" if params else ""

@@ -18,7 +18,20 @@ SORTS = [
     ("relevanz", _("Relevance")),
     ("neueste", _("Newest")),
     ("meist-uebernommen", _("Most adopted")),
+    ("aehnliche-kommunen", _("Municipalities like mine first")),
 ]
+# Years a practice can have started in; anything else is a form error, not a query.
+FIRST_YEAR, LAST_YEAR = 1950, 2100
+
+
+def population_band(population: int | None) -> tuple[str, int, int | None] | None:
+    """(value, lower, upper) of the band a population falls in."""
+    if population is None:
+        return None
+    for value, _label, lower, upper in POPULATION_BANDS:
+        if population >= lower and (upper is None or population < upper):
+            return value, lower, upper
+    return None
 
 
 def population_condition(band: str, prefix: str = "municipalities__population") -> Q | None:
@@ -45,9 +58,19 @@ class PracticeFilter(django_filters.FilterSet):
     kommune = django_filters.CharFilter(method="filter_municipality", label=_("Municipality"))
     netzwerk = django_filters.CharFilter(method="filter_network", label=_("Network or project"))
     einwohner = django_filters.CharFilter(method="filter_population", label=_("Population"))
-    beginn = django_filters.NumberFilter(method="filter_start_year", label=_("Started in"))
+    beginn = django_filters.NumberFilter(
+        method="filter_start_year",
+        label=_("Started in"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        max_digits=4,
+        decimal_places=0,
+    )
     vorgestellt = django_filters.CharFilter(
         method="filter_presented", label=_("Presented at a meeting")
+    )
+    aehnlich = django_filters.CharFilter(
+        method="filter_nothing", label=_("Municipalities like mine")
     )
     sortierung = django_filters.CharFilter(method="filter_nothing", label=_("Sort by"))
 

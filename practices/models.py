@@ -3,7 +3,40 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import BoundedTextField
 from members.models import Municipality, Network, Representative
+
+# The topics the portal ships (data migration 0002), by slug: their German name as shipped
+# and the label shown in the reader's language. Labels come from the translation catalogue
+# rather than a second name column because the list is fixed by the portal, like any
+# other interface text; topics staff add later have no translation and show their name.
+PORTAL_TOPIC_LABELS = {
+    "willkommenskultur": ("Willkommenskultur", _("Welcome culture")),
+    "neubuerger-gewinnung": ("Neubürger-Gewinnung", _("Attracting new residents")),
+    "fachkraefte": ("Fachkräfte", _("Skilled workers")),
+    "medizin-pflege": ("Medizin & Pflege", _("Medicine & care")),
+    "tourismus": ("Tourismus", _("Tourism")),
+    "smart-city": ("Smart City", _("Smart city")),
+    "stadtmarketing": ("Stadtmarketing", _("City marketing")),
+    "wohnen": ("Wohnen", _("Housing")),
+    "familie": ("Familie", _("Family")),
+}
+
+
+def topic_label(*, slug: str, name: str) -> str:
+    """The topic's name in the active language.
+
+    Translated only while staff keep the name the portal shipped: a renamed topic shows
+    its new name, not a translation of the old one.
+    """
+    shipped = PORTAL_TOPIC_LABELS.get(slug)
+    if shipped is not None and shipped[0] == name:
+        return str(shipped[1])
+    return name
+
+
+# One section of a practice: several pages of text, far below what slows a page down.
+SECTION_MAX_LENGTH = 10_000
 
 
 class Topic(models.Model):
@@ -18,7 +51,11 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return topic_label(slug=self.slug, name=self.name)
 
 
 class Practice(models.Model):
@@ -43,7 +80,7 @@ class Practice(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=220, unique=True)
-    summary = models.TextField(_("summary"), max_length=600)
+    summary = BoundedTextField(_("summary"), max_length=600)
     municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("municipalities"), related_name="practices"
     )
@@ -53,13 +90,26 @@ class Practice(models.Model):
     keywords = models.CharField(
         _("keywords"), max_length=300, blank=True, help_text=_("Separate keywords with commas.")
     )
-    starting_situation = models.TextField(_("starting situation"), blank=True)
-    goals = models.TextField(_("goals"), blank=True)
-    implementation = models.TextField(_("implementation"), blank=True)
-    resources = models.TextField(_("resources"), blank=True, help_text=_("Costs, staff, partners."))
-    results = models.TextField(_("results and evidence"), blank=True)
-    lessons_learned = models.TextField(_("lessons learned"), blank=True)
-    transferability = models.TextField(_("transferability"), blank=True)
+    starting_situation = BoundedTextField(
+        _("starting situation"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    goals = BoundedTextField(_("goals"), blank=True, max_length=SECTION_MAX_LENGTH)
+    implementation = BoundedTextField(
+        _("implementation"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    resources = BoundedTextField(
+        _("resources"),
+        blank=True,
+        max_length=SECTION_MAX_LENGTH,
+        help_text=_("Costs, staff, partners."),
+    )
+    results = BoundedTextField(_("results and evidence"), blank=True, max_length=SECTION_MAX_LENGTH)
+    lessons_learned = BoundedTextField(
+        _("lessons learned"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    transferability = BoundedTextField(
+        _("transferability"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     is_ongoing = models.BooleanField(_("ongoing"), default=True)
@@ -110,6 +160,53 @@ class Practice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchWord(models.Model):
+    """A word of the published examples, for similar spellings and "Did you mean …?".
+
+    Kept by practices.search when an example is indexed; `practices_reindex` rebuilds it.
+    `folded` is the word as the index sees it (see practices.search.fold), `spelling` one
+    way the examples write it. A trigram index on `folded` exists on PostgreSQL.
+    """
+
+    folded = models.CharField(_("folded word"), max_length=60, unique=True)
+    spelling = models.CharField(_("spelling"), max_length=60)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.spelling
+
+
+class SearchSubscription(models.Model):
+    """A person's saved search: new examples of it come by mail once a week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="search_subscriptions",
+    )
+    # The list's query string without the page, e.g. "q=Fachkr%C3%A4fte&kreis=05962".
+    query_string = models.CharField(_("search"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    # Examples published after this were not in a digest yet.
+    covered_until = models.DateTimeField(_("covered until"))
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "query_string"], name="one_subscription_per_search"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.query_string or '*'}"
 
 
 class PracticeLink(models.Model):
@@ -194,7 +291,7 @@ class Adoption(models.Model):
         on_delete=models.CASCADE,
         related_name="practice_adoptions",
     )
-    note = models.TextField(_("how it went"), max_length=2000, blank=True)
+    note = BoundedTextField(_("how it went"), max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -234,7 +331,7 @@ class PracticeReview(models.Model):
         _("previous status"), max_length=16, choices=Practice.Status.choices
     )
     new_status = models.CharField(_("new status"), max_length=16, choices=Practice.Status.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -1,13 +1,17 @@
 import hashlib
+import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,12 +33,17 @@ from members.models import Municipality
 from members.sections import PageSection
 from practices import search
 from practices.cache import FACETS_TIMEOUT, library_version
-from practices.filters import POPULATION_BANDS, SORTS, PracticeFilter, presented_subquery
-from practices.models import Adoption, Practice, PracticeReview, Topic
+from practices.filters import (
+    POPULATION_BANDS,
+    SORTS,
+    PracticeFilter,
+    population_band,
+    presented_subquery,
+)
+from practices.models import Adoption, Practice, PracticeReview, Topic, topic_label
 
 PAGE_SIZE = 12
 EXPORT_LIMIT = 5000
-SIMILAR_TITLE_THRESHOLD = 0.2
 
 
 def practices_visible_to_user(*, user):
@@ -94,8 +104,18 @@ class PracticeSearch:
     facets: list[Facet]
     filterset: PracticeFilter
     active_filters: dict[str, str]
-    # Where the ranked ids of a text search are cached (None without search text).
-    ranked_ids_key: str | None = None
+    parsed: search.ParsedQuery = field(default_factory=lambda: search.ParsedQuery(terms=[]))
+    # "Did you mean …?": the query in the library's own spelling, when it finds little.
+    suggestion: str = ""
+    # The viewer's municipality, for "municipalities like mine" (None for others).
+    own_municipality: Municipality | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    # The result's ids in page order when the search window already holds them.
+    ordered_ids: list[int] | None = None
+
+    @property
+    def is_text_search(self) -> bool:
+        return bool(self.parsed.terms)
 
 
 # A select with thousands of municipalities helps nobody and weighs down every page: long
@@ -117,7 +137,7 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
 
 
 def practice_facets(
-    *, queryset: QuerySet, selected: dict[str, str], queryset_without=None
+    *, queryset: QuerySet, selected: dict[str, str], queryset_without=None, ids_without=None
 ) -> list[Facet]:
     """Counts per filter value, one query per filter.
 
@@ -127,6 +147,8 @@ def practice_facets(
     """
 
     def ids(name):
+        if ids_without is not None:
+            return ids_without(name)
         if name in selected and queryset_without is not None:
             return queryset_without(name).order_by().values("pk")
         return queryset.order_by().values("pk")
@@ -196,7 +218,17 @@ def practice_facets(
         _facet(
             "thema",
             _("Topic"),
-            [(r["topic__slug"], r["topic__name"], r["count"]) for r in topic_rows],
+            sorted(
+                (
+                    (
+                        r["topic__slug"],
+                        topic_label(slug=r["topic__slug"], name=r["topic__name"]),
+                        r["count"],
+                    )
+                    for r in topic_rows
+                ),
+                key=lambda row: row[1],
+            ),
             selected.get("thema", ""),
         ),
         _facet(
@@ -268,6 +300,69 @@ def _adoption_count():
     return Coalesce(Subquery(adoptions, output_field=IntegerField()), 0)
 
 
+def _own_facts(municipality: Municipality) -> tuple[tuple | None, int | None, list[int]]:
+    band = population_band(municipality.population)
+    network_ids = list(municipality.networks.values_list("pk", flat=True))
+    return band, municipality.district_id, network_ids
+
+
+def _like_mine_parts(municipality: Municipality | None) -> list:
+    """Conditions on a practice: a municipality of the same size band, one of the same
+    district, a network the municipality belongs to."""
+    if municipality is None:
+        return []
+    band, district_id, network_ids = _own_facts(municipality)
+    links = Practice.municipalities.through.objects.filter(practice_id=OuterRef("pk"))
+    parts = []
+    if band is not None:
+        _value, lower, upper = band
+        in_band = Q(municipality__population__gte=lower)
+        if upper is not None:
+            in_band &= Q(municipality__population__lt=upper)
+        parts.append(Exists(links.filter(in_band)))
+    if district_id is not None:
+        parts.append(Exists(links.filter(municipality__district_id=district_id)))
+    if network_ids:
+        parts.append(
+            Q(network_id__in=network_ids)
+            | Exists(links.filter(municipality__networks__in=network_ids))
+        )
+    return parts
+
+
+def like_mine_condition(municipality: Municipality | None):
+    """Examples from municipalities like this one (size band, district or network)."""
+    parts = _like_mine_parts(municipality)
+    if not parts:
+        return None
+    condition = Q(parts[0])
+    for part in parts[1:]:
+        condition |= Q(part)
+    return condition
+
+
+def like_mine_score(municipality: Municipality | None):
+    """How many of size band, district and networks an example shares (0 to 3)."""
+    score = Value(0)
+    for part in _like_mine_parts(municipality):
+        score = score + Case(When(part, then=Value(1)), default=Value(0))
+    return score
+
+
+def similar_size_adoption_count(municipality: Municipality):
+    """Adoptions by municipalities in the same population band as this one."""
+    band = population_band(municipality.population)
+    adoptions = Adoption.objects.filter(practice=OuterRef("pk"))
+    if band is None:
+        return Value(0)
+    _value, lower, upper = band
+    adoptions = adoptions.filter(municipality__population__gte=lower)
+    if upper is not None:
+        adoptions = adoptions.filter(municipality__population__lt=upper)
+    counted = adoptions.order_by().values("practice").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _visibility_scope(user) -> str:
     if member_permissions.is_agency_staff(user):
         return "staff"
@@ -279,20 +374,21 @@ def _cache_key(kind: str, *parts: str) -> str:
     return f"practices:{kind}:{library_version()}:{digest}"
 
 
-def _search_key_parts(*, user, query, selected, sort="") -> list[str]:
-    return [
+def _list_facets(*, queryset, selected, user, queryset_without) -> list[Facet]:
+    """Counts of the library without search text, shared by every viewer of the same
+    visibility: they cover the whole library, so they are cached under the library version
+    (see practices.cache), the filters and, for "like mine", the viewer's municipality,
+    which is all they depend on. A text search counts
+    its bounded window directly (see SEARCH_WINDOW)."""
+    # "Like mine" narrows by the viewer's own municipality, so its counts are theirs alone.
+    municipality = member_permissions.current_municipality(user) if "aehnlich" in selected else None
+    key = _cache_key(
+        "facets",
         _visibility_scope(user),
         get_language() or "",
-        query,
-        sort,
+        f"municipality={municipality.pk if municipality else ''}",
         *sorted(f"{name}={value}" for name, value in selected.items()),
-    ]
-
-
-def _cached_facets(*, queryset, selected, query, user, queryset_without) -> list[Facet]:
-    """Filter counts are the costly part of a broad search; they are cached per library
-    version (see practices.cache), so a committed change is never hidden."""
-    key = _cache_key("facets", *_search_key_parts(user=user, query=query, selected=selected))
+    )
     facets = cache.get(key)
     if facets is None:
         facets = practice_facets(
@@ -302,88 +398,176 @@ def _cached_facets(*, queryset, selected, query, user, queryset_without) -> list
     return facets
 
 
-def _filtered(*, user, params, query) -> tuple[PracticeFilter, QuerySet, bool]:
+# Parameters of the library's address; anything else in the query string is ignored.
+PARAMETERS = [
+    "q",
+    "thema",
+    "kreis",
+    "kommune",
+    "netzwerk",
+    "einwohner",
+    "beginn",
+    "vorgestellt",
+    "aehnlich",
+    "sortierung",
+    "seite",
+]
+FILTER_NAMES = [
+    "thema",
+    "kreis",
+    "kommune",
+    "netzwerk",
+    "einwohner",
+    "beginn",
+    "vorgestellt",
+    "aehnlich",
+]
+MAX_PARAMETER_LENGTH = 200
+# Characters no search or filter value needs and the database must not see: control
+# characters (NUL among them), lone surrogates and private-use code points.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000-\uf8ff]")
+
+
+def clean_parameters(params) -> dict[str, str]:
+    """The library's parameters as plain strings, without characters that have no meaning
+    in a search (NUL, surrogates, control characters) and at most 200 characters long."""
+    cleaned = {}
+    for name in PARAMETERS:
+        value = params.get(name)
+        if value is None:
+            continue
+        value = _UNWANTED.sub("", str(value)).strip()[:MAX_PARAMETER_LENGTH]
+        if value:
+            cleaned[name] = value
+    return cleaned
+
+
+def _filtered(*, user, params, parsed) -> tuple[PracticeFilter, QuerySet, search.Window | None]:
+    """The filtered, searched result; a text search also gives its window of ids."""
     filterset = PracticeFilter(params, queryset=practices_published_for_user(user=user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    queryset, approximate = search.apply_search(queryset, query)
-    return filterset, queryset, approximate
+    if params.get("aehnlich") == "ja":
+        condition = like_mine_condition(member_permissions.current_municipality(user))
+        queryset = queryset.filter(condition) if condition is not None else queryset.none()
+    if not parsed.terms:
+        return filterset, queryset, None
+    window = search.search_window(queryset, parsed, size=SEARCH_WINDOW)
+    windowed = Practice.objects.filter(pk__in=window.ranked).annotate(
+        rank=search.rank_of_position(window.ranked)
+    )
+    return filterset, windowed, window
+
+
+# A text search ranks the newest matches up to this many; a word found in most of the
+# library ("Neubürger") is then as fast as a rare one, and the page says to narrow it.
+SEARCH_WINDOW = 500
+# With fewer results than this, "Did you mean …?" is offered when there is a better spelling.
+FEW_RESULTS = 3
 
 
 def practice_search(*, user, params, with_facets: bool = True) -> PracticeSearch:
     """The library's result for the URL's parameters: filtered, searched, sorted, counted."""
-    query = (params.get("q") or "").strip()[:200]
-    filterset, queryset, approximate = _filtered(user=user, params=params, query=query)
+    params = clean_parameters(params)
+    query = params.get("q", "")
+    parsed = search.parse_query(query)
+    filterset, queryset, window = _filtered(user=user, params=params, parsed=parsed)
+    own = member_permissions.current_municipality(user)
     sort = params.get("sortierung") or ""
-    if sort not in dict(SORTS):
-        sort = "relevanz" if query else "neueste"
-    active = {
-        name: str(params.get(name))
-        for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]
-        if params.get(name)
-    }
+    if sort not in dict(SORTS) or (sort == "aehnliche-kommunen" and own is None):
+        sort = "relevanz" if parsed.terms else "neueste"
+    active = {name: params[name] for name in FILTER_NAMES if params.get(name)}
 
     def queryset_without(name):
-        others = params.copy()
-        others.pop(name, None)
-        return _filtered(user=user, params=others, query=query)[1]
+        others = {key: value for key, value in params.items() if key != name}
+        return _filtered(user=user, params=others, parsed=parsed)[1]
 
-    facets = (
-        _cached_facets(
-            queryset=queryset,
-            selected=active,
-            query=query,
-            user=user,
-            queryset_without=queryset_without,
+    def window_ids_without(name):
+        # The ids themselves, not a subquery: the link tables are then read by their index.
+        if name not in active:
+            return window.ranked
+        others = {key: value for key, value in params.items() if key != name}
+        return _filtered(user=user, params=others, parsed=parsed)[2].ranked
+
+    facets = []
+    if with_facets and window is not None:
+        facets = practice_facets(queryset=queryset, selected=active, ids_without=window_ids_without)
+    elif with_facets:
+        facets = _list_facets(
+            queryset=queryset, selected=active, user=user, queryset_without=queryset_without
         )
-        if with_facets
-        else []
-    )
-    if sort == "relevanz" and query:
-        queryset = queryset.order_by("-rank", "-published_at", "-pk")
+    ordered_ids = None
+    if window is not None and sort == "relevanz":
+        ordered_ids = window.ranked
+    elif window is not None and sort == "neueste":
+        ordered_ids = window.newest
+    ranked = ["-rank"] if parsed.terms and sort == "relevanz" else []
+    if sort == "aehnliche-kommunen":
+        queryset = queryset.annotate(like_mine=like_mine_score(own)).order_by(
+            "-like_mine", *(["-rank"] if parsed.terms else []), "-published_at", "-pk"
+        )
     elif sort == "meist-uebernommen":
         queryset = queryset.annotate(adoption_count=_adoption_count()).order_by(
             "-adoption_count", "-published_at", "-pk"
         )
     else:
-        queryset = queryset.order_by("-published_at", "-pk")
-    ranked_ids_key = (
-        _cache_key("ranked", *_search_key_parts(user=user, query=query, selected=active, sort=sort))
-        if query
-        else None
-    )
+        queryset = queryset.order_by(*ranked, "-published_at", "-pk")
     return PracticeSearch(
         queryset=queryset,
-        ranked_ids_key=ranked_ids_key,
         query=query,
         sort=sort,
-        approximate=approximate,
+        approximate=parsed.uses_similar_words,
         facets=facets,
         filterset=filterset,
         active_filters=active,
+        parsed=parsed,
+        own_municipality=own,
+        params=params,
+        ordered_ids=ordered_ids,
     )
 
 
-def practice_search_page(*, result: PracticeSearch, page_number) -> Page:
+def like_mine_query_string(*, result: PracticeSearch) -> str:
+    """The list's address narrowed to municipalities like the viewer's, "" for others."""
+    if result.own_municipality is None:
+        return ""
+    params = {name: value for name, value in result.params.items() if name != "seite"}
+    params["aehnlich"] = "ja"
+    params["sortierung"] = "aehnliche-kommunen"
+    return urlencode(params)
+
+
+def _suggestion(*, result: PracticeSearch, user, found: int) -> str:
+    """The query in the library's spelling, offered only when it finds something the user
+    may see (the vocabulary also holds words of members-only examples)."""
+    suggestion = result.parsed.suggestion
+    if (
+        found >= FEW_RESULTS
+        or not suggestion
+        or search.fold(suggestion) == search.fold(result.query)
+    ):
+        return ""
+    visible = practices_published_for_user(user=user)
+    parsed = search.parse_query(suggestion)
+    return suggestion if search.apply_search(visible, parsed).exists() else ""
+
+
+def practice_search_page(*, result: PracticeSearch, page_number, user=None) -> Page:
     """One page of cards with municipalities, topics and a highlighted snippet.
 
-    The page's ids come first; snippets and adoption counts are computed for those
-    twenty rows only, not for every match.
+    The database ranks the ids (a text search's window already holds them in order);
+    snippets and adoption counts are computed for the page's twelve rows only.
     """
-    ids_of_result = result.queryset.values_list("pk", flat=True)
-    if result.ranked_ids_key:
-        # Ranking every match of a common word is the slow part of a search; the ranked
-        # ids are kept per library version like the filter counts.
-        ranked = cache.get(result.ranked_ids_key)
-        if ranked is None:
-            ranked = list(ids_of_result)
-            cache.set(result.ranked_ids_key, ranked, FACETS_TIMEOUT)
-        ids_of_result = ranked
+    ids_of_result = result.ordered_ids
+    if ids_of_result is None:
+        ids_of_result = result.queryset.values_list("pk", flat=True)
     page = Paginator(ids_of_result, PAGE_SIZE).get_page(page_number)
     ids = list(page.object_list)
-    rows = search.annotate_headline(
-        Practice.objects.filter(pk__in=ids).annotate(adoption_count=_adoption_count()),
-        result.query,
-    ).prefetch_related(
+    rows = Practice.objects.filter(pk__in=ids).annotate(adoption_count=_adoption_count())
+    if result.own_municipality is not None:
+        rows = rows.annotate(
+            similar_size_adoptions=similar_size_adoption_count(result.own_municipality)
+        )
+    rows = search.annotate_headline(rows, result.parsed).prefetch_related(
         _municipalities_prefetch(), Prefetch("topics", queryset=Topic.objects.order_by("name"))
     )
     by_id = {practice.pk: practice for practice in rows} if ids else {}
@@ -394,6 +578,8 @@ def practice_search_page(*, result: PracticeSearch, page_number) -> Page:
             practice.snippet = search.safe_snippet(raw)
         else:
             practice.snippet = Truncator(practice.summary).words(40)
+    if result.parsed.terms:
+        result.suggestion = _suggestion(result=result, user=user, found=page.paginator.count)
     return page
 
 
@@ -448,23 +634,55 @@ def practice_get_for_change(*, slug: str) -> Practice | None:
     return Practice.objects.prefetch_related("municipalities").filter(slug=slug).first()
 
 
+# Similar examples are chosen among the newest this many that share a topic or words.
+SIMILAR_CANDIDATES = 500
+
+
 def practices_similar(*, practice: Practice, user, limit: int = 3) -> list[Practice]:
-    """Published examples sharing topics with this one, then those with a similar title."""
+    """Published examples like this one: shared words (full-text rank of its title and
+    keywords), shared topics, municipalities of the same size band and district."""
     topic_ids = [topic.pk for topic in practice.topics.all()]
-    candidates = (
-        practices_published_for_user(user=user)
-        .exclude(pk=practice.pk)
-        .annotate(shared_topics=Count("topics", filter=Q(topics__in=topic_ids), distinct=True))
+    municipalities = list(practice.municipalities.all())
+    visible = practices_published_for_user(user=user).exclude(pk=practice.pk)
+    words = search.query_terms(f"{practice.title} {practice.keywords}")
+    words = [term for term in words if len(term.word) >= 4]
+    text_query = None
+    if search.uses_postgres() and words:
+        text_query = search.SearchQuery(
+            " | ".join(search.lexeme(term.word, prefix=False) for term in words),
+            search_type="raw",
+            config=search.CONFIG,
+        )
+    related = Q(
+        pk__in=Practice.topics.through.objects.filter(topic_id__in=topic_ids).values("practice_id")
     )
-    if search.uses_postgres():
-        candidates = candidates.annotate(
-            title_similarity=TrigramSimilarity("title", practice.title)
-        ).filter(Q(shared_topics__gt=0) | Q(title_similarity__gte=SIMILAR_TITLE_THRESHOLD))
-        ordering = ["-shared_topics", "-title_similarity", "-published_at"]
-    else:
-        candidates = candidates.filter(shared_topics__gt=0)
-        ordering = ["-shared_topics", "-published_at"]
-    return list(candidates.order_by(*ordering).prefetch_related(_municipalities_prefetch())[:limit])
+    if text_query is not None:
+        related |= Q(search_vector=text_query)
+    candidate_ids = (
+        visible.filter(related).order_by("-published_at", "-pk").values("pk")[:SIMILAR_CANDIDATES]
+    )
+    links = Practice.municipalities.through.objects.filter(practice_id=OuterRef("pk"))
+    score = Count("topics", filter=Q(topics__in=topic_ids), distinct=True) * 1.0
+    if text_query is not None:
+        score = score + 4 * search.SearchRank(F("search_vector"), text_query)
+    districts = {m.district_id for m in municipalities if m.district_id}
+    if districts:
+        score = score + Case(
+            When(Exists(links.filter(municipality__district_id__in=districts)), then=0.5),
+            default=0.0,
+        )
+    bands = {population_band(m.population) for m in municipalities} - {None}
+    for _value, lower, upper in bands:
+        in_band = Q(municipality__population__gte=lower)
+        if upper is not None:
+            in_band &= Q(municipality__population__lt=upper)
+        score = score + Case(When(Exists(links.filter(in_band)), then=0.5), default=0.0)
+    return list(
+        Practice.objects.filter(pk__in=candidate_ids)
+        .annotate(similarity=ExpressionWrapper(score, output_field=FloatField()))
+        .order_by("-similarity", "-published_at", "-pk")
+        .prefetch_related(_municipalities_prefetch())[:limit]
+    )
 
 
 def practices_in_progress_for_user(*, user, limit: int = 20) -> list[Practice]:
@@ -485,13 +703,14 @@ def practices_in_progress_for_user(*, user, limit: int = 20) -> list[Practice]:
     return list(queryset.order_by("-updated_at")[:limit])
 
 
-def practices_for_feed(*, limit: int = 30) -> list[Practice]:
-    """The public feed: published examples that staff made public."""
-    return list(
-        Practice.objects.filter(status=Practice.Status.PUBLISHED, is_public=True)
-        .prefetch_related(_municipalities_prefetch())
-        .order_by("-published_at", "-pk")[:limit]
-    )
+FEED_LENGTH = 30
+
+
+def practices_for_feed(*, user, params) -> list[Practice]:
+    """The newest examples of the search in `params` (the list's query string)."""
+    params = {**clean_parameters(params), "sortierung": "neueste"}
+    result = practice_search(user=user, params=params, with_facets=False)
+    return list(result.queryset.prefetch_related(_municipalities_prefetch())[:FEED_LENGTH])
 
 
 def practice_is_published(*, slug: str) -> bool:

@@ -4,16 +4,30 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from common.slugs import unique_slug
 from members import permissions as member_permissions
+from notifications.models import OutgoingMessage
+from notifications.services import message_queue
 from practices import notifications, permissions
 from practices.cache import library_changed
-from practices.models import Adoption, Practice, PracticeAttachment, PracticeLink, PracticeReview
+from practices.models import (
+    Adoption,
+    Practice,
+    PracticeAttachment,
+    PracticeLink,
+    PracticeReview,
+    SearchSubscription,
+)
 from practices.search import search_index_update
 
 # Fields a form may set directly on Practice.
@@ -30,7 +44,7 @@ EDITABLE_FIELDS = {
     "is_public",
 }
 # Path segments of practices/urls.py that a practice's slug must not take.
-RESERVED_SLUGS = {"neu", "feed", "aus-tagesordnungspunkt"}
+RESERVED_SLUGS = {"neu", "feed", "abo", "aus-tagesordnungspunkt"}
 # Characters that mark search highlights (see practices.search) never belong in a text.
 _MARKERS = str.maketrans("", "", "\x02\x03")
 
@@ -299,3 +313,127 @@ def practice_create_from_agenda_item(*, agenda_item, user) -> Practice:
         agenda_item.save(update_fields=["practice", "updated_at"])
         _reindex(practice)
     return practice
+
+
+# --- saved searches ----------------------------------------------------------------------
+
+SUBSCRIPTION_SALT = "practices.search-subscription"
+DIGEST_LENGTH = 20
+
+
+def search_subscription_token(*, subscription: SearchSubscription) -> str:
+    """The signed key of the one-click unsubscribe link (valid as long as the subscription)."""
+    return signing.dumps(subscription.pk, salt=SUBSCRIPTION_SALT)
+
+
+def search_subscription_for_token(*, token: str) -> SearchSubscription | None:
+    try:
+        pk = signing.loads(token, salt=SUBSCRIPTION_SALT)
+    except signing.BadSignature:
+        return None
+    return SearchSubscription.objects.filter(pk=pk).select_related("user").first()
+
+
+def search_query_string(params) -> str:
+    """The saved form of a search: the list's own parameters, without the page."""
+    from practices.selectors import clean_parameters
+
+    cleaned = clean_parameters(params)
+    cleaned.pop("seite", None)
+    return urlencode(sorted(cleaned.items()))
+
+
+def search_subscription_create(*, user, query_string: str) -> SearchSubscription:
+    """Subscribe the user to the search; subscribing twice keeps the first subscription."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    normalised = search_query_string(QueryDict(query_string))
+    with transaction.atomic():
+        subscription, _created = SearchSubscription.objects.get_or_create(
+            user=user, query_string=normalised, defaults={"covered_until": timezone.now()}
+        )
+    return subscription
+
+
+def search_subscription_delete(*, subscription: SearchSubscription) -> None:
+    with transaction.atomic():
+        subscription.delete()
+
+
+def _digest_week(now) -> str:
+    year, week, _weekday = timezone.localtime(now).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def search_digest_send(*, subscription: SearchSubscription, now=None) -> bool:
+    """Queue this week's digest of the subscription's search when it has new examples.
+
+    The outbox row and the new `covered_until` are written in one transaction; the
+    idempotency key (subscription and ISO week) keeps a second run in the same week from
+    sending it again.
+    """
+    from practices.selectors import practice_search
+
+    now = now or timezone.now()
+    user = subscription.user
+    if not user.is_active:
+        return False
+    params = {**QueryDict(subscription.query_string).dict(), "sortierung": "neueste"}
+    result = practice_search(user=user, params=params, with_facets=False)
+    new = list(
+        result.queryset.filter(
+            published_at__gt=subscription.covered_until, published_at__lte=now
+        ).prefetch_related("municipalities")[:DIGEST_LENGTH]
+    )
+    if not new:
+        return False
+    site = settings.SITE_URL
+    list_url = reverse("practices:list")
+    token = search_subscription_token(subscription=subscription)
+    unsubscribe_url = f"{site}{reverse('practices:unsubscribe', args=[token])}"
+    with transaction.atomic():
+        message_queue(
+            kind=OutgoingMessage.Kind.SEARCH_DIGEST,
+            recipient_email=user.email,
+            idempotency_key=f"search_digest:{subscription.pk}:{_digest_week(now)}",
+            template_base=OutgoingMessage.Kind.SEARCH_DIGEST,
+            context={
+                "recipient_name": user.get_full_name() or user.email,
+                "search_label": search_label(query_string=subscription.query_string),
+                "search_url": f"{site}{list_url}?{subscription.query_string}".rstrip("?"),
+                "practices": [
+                    {
+                        "title": practice.title,
+                        "municipalities": ", ".join(m.name for m in practice.municipalities.all()),
+                        "url": f"{site}{reverse('practices:detail', args=[practice.slug])}",
+                    }
+                    for practice in new
+                ],
+                "unsubscribe_url": unsubscribe_url,
+            },
+            language=getattr(user, "language", None),
+            recipient_user=user,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        subscription.covered_until = max(practice.published_at for practice in new)
+        subscription.save(update_fields=["covered_until"])
+    return True
+
+
+def search_digests_send(*, now=None) -> int:
+    """The weekly run: one digest per subscription that has something new."""
+    sent = 0
+    for subscription in SearchSubscription.objects.select_related("user").order_by("pk"):
+        sent += search_digest_send(subscription=subscription, now=now)
+    return sent
+
+
+def search_label(*, query_string: str) -> str:
+    """A readable name of a saved search, e.g. "Fachkräfte · kreis: 05962"."""
+    params = QueryDict(query_string)
+    parts = [params["q"]] if params.get("q") else []
+    parts += [f"{name}: {value}" for name, value in params.items() if name != "q"]
+    return " · ".join(parts) or _("all examples")

@@ -3,16 +3,20 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.files import stored_file_response
 from members import permissions as member_permissions
 from practices import permissions, selectors, services
 from practices.filters import SORTS
 from practices.forms import AdoptionForm, PracticeForm, ReviewForm
+from practices.models import PracticeAttachment
 
 # Cells starting like a formula are prefixed so that spreadsheets show them as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,9 +36,10 @@ def _get_visible(request, slug, *, for_change=False):
 @require_GET
 def practice_list(request):
     result = selectors.practice_search(user=request.user, params=request.GET)
-    page = selectors.practice_search_page(result=result, page_number=request.GET.get("seite"))
-    params = request.GET.copy()
-    params.pop("seite", None)
+    page = selectors.practice_search_page(
+        result=result, page_number=result.params.get("seite"), user=request.user
+    )
+    params = {name: value for name, value in result.params.items() if name != "seite"}
     in_progress = []
     if permissions.can_create_practice(request.user):
         in_progress = selectors.practices_in_progress_for_user(user=request.user)
@@ -45,7 +50,10 @@ def practice_list(request):
             "result": result,
             "page": page,
             "sorts": SORTS,
-            "query_string": params.urlencode(),
+            "query_string": urlencode(params),
+            "search_window": selectors.SEARCH_WINDOW,
+            "like_mine_query": selectors.like_mine_query_string(result=result),
+            "can_subscribe": request.user.is_authenticated,
             "in_progress": in_progress,
             "can_create": permissions.can_create_practice(request.user),
             "can_review": permissions.can_review_practices(request.user),
@@ -134,6 +142,22 @@ def practice_detail(request, slug):
         if not permissions.can_view_practice(request.user, practice):
             raise PermissionDenied
     return _render_detail(request, _get_visible(request, slug))
+
+
+@require_GET
+def practice_attachment(request, slug, pk):
+    """An image or document of a practice, for exactly those who may see the practice."""
+    if not request.user.is_authenticated and selectors.practice_is_published(slug=slug):
+        practice = selectors.practice_get_for_change(slug=slug)
+        if not permissions.can_view_practice(request.user, practice):
+            raise PermissionDenied
+    practice = _get_visible(request, slug, for_change=True)
+    attachment = get_object_or_404(PracticeAttachment, pk=pk, practice=practice)
+    return stored_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        inline=attachment.kind == PracticeAttachment.Kind.IMAGE,
+    )
 
 
 def _save_practice(request, form, practice=None):
@@ -262,3 +286,39 @@ def practice_create_from_agenda_item(request, agenda_item_pk):
         return redirect("practices:list")
     messages.success(request, _("A draft has been created from the agenda item."))
     return redirect("practices:edit", slug=practice.slug)
+
+
+@require_POST
+def search_subscribe(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    subscription = services.search_subscription_create(
+        user=request.user, query_string=request.POST.get("query_string", "")
+    )
+    messages.success(
+        request,
+        _("You will receive new examples of this search by mail once a week."),
+    )
+    list_url = reverse("practices:list")
+    return redirect(
+        f"{list_url}?{subscription.query_string}" if subscription.query_string else list_url
+    )
+
+
+@csrf_exempt  # the signed token is the permission; mail clients post here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def search_unsubscribe(request, token):
+    subscription = services.search_subscription_for_token(token=token)
+    if subscription is None:
+        return render(request, "practices/unsubscribe.html", {"done": True, "known": False})
+    if request.method == "POST":
+        services.search_subscription_delete(subscription=subscription)
+        return render(request, "practices/unsubscribe.html", {"done": True, "known": True})
+    return render(
+        request,
+        "practices/unsubscribe.html",
+        {
+            "done": False,
+            "label": services.search_label(query_string=subscription.query_string),
+        },
+    )

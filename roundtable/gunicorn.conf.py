@@ -12,8 +12,9 @@ keepalive = 5
 # Workers are recycled to bound memory growth. The application is loaded once in the master
 # (preload), so a recycled worker is a fork, not a fresh import of Django taking seconds of
 # CPU. Database and Redis connections open lazily in each worker, never in the master.
-max_requests = 2000
-max_requests_jitter = 200
+# GUNICORN_MAX_REQUESTS=0 turns recycling off (the benchmark measures without it).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
 preload_app = True
 # "-" logs requests to stdout; an empty value turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -104,6 +106,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves web requests and the worker at once: write-ahead logging
+    # lets readers go on while one writes, IMMEDIATE takes the write lock when a transaction
+    # starts (instead of failing on upgrade), and writers wait up to 20 s for each other
+    # instead of raising "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -136,8 +150,15 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Runder Tisch] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Failed log-ins (passwords and TOTP codes) count per account first: once an account is
+# locked, further guesses at it stop there and don't use up the client address's allowance,
+# so colleagues behind the same address still log in. The address limit catches one client
+# trying many accounts. Behind a proxy, the client address comes from the header it sets
+# (TRUSTED_CLIENT_IP_HEADER, or TRUSTED_PROXY_COUNT hops of X-Forwarded-For; README).
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,30/5m/ip",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -148,9 +169,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Runder Tisch Südwestfalen"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
-# Sessions are read from the shared cache on every request and written through to the
-# database, which keeps them across cache restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: with a cache in front (cached_db), a log-out while Redis
+# was unreachable would leave the old session in the cache to come back with it.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -161,6 +182,8 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # The first path wins: its catalog gives django-allauth's German the formal "Sie".
 # makemessages still writes the project's strings to locale/ (the nearest locale folder).
 LOCALE_PATHS = [BASE_DIR / "roundtable" / "locale_overrides", BASE_DIR / "locale"]
+# English dates in British/ISO style instead of Django's US ones (roundtable/formats/en).
+FORMAT_MODULE_PATH = ["roundtable.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -211,6 +234,7 @@ OPARL_LICENSE = env.str("OPARL_LICENSE", default="https://creativecommons.org/li
 # Redis: Celery's broker and Django's shared cache. Without REDIS_URL, Celery uses a
 # broker on the local file system and the cache lives in files under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=0.3)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -218,10 +242,24 @@ if REDIS_URL:
             # A separate database (CACHE_URL) keeps cache flushes away from the broker's queues.
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="roundtable"),
+            # Redis is optional on the request path (common.cache): a hung server costs a
+            # request at most this timeout, then it is skipped for a few seconds.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.25),
+                "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.25),
+                "outage_seconds": env.float("CACHE_OUTAGE_SECONDS", default=5.0),
+            },
         }
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Publishing happens on the request path (after a commit): a stopped or hung broker must
+    # fail fast. The row stays queued and the outbox sweep publishes it later.
+    CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -242,6 +280,10 @@ if not REDIS_URL:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+
+# Parts without which /readyz answers 503 (of database, cache, broker). Pages and writes
+# work without the cache and the broker, so only the database is required by default.
+READINESS_REQUIRED = env.list("READINESS_REQUIRED", default=["database"])
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
@@ -267,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-action-item-reminders": {
         "task": "meetings.action_item_reminders_send",
         "schedule": 60 * 60.0,
+    },
+    # Saved searches: new examples once a week, Monday 7:00 (each digest once per ISO week).
+    "practices-search-digests": {
+        "task": "practices.search_digests_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 

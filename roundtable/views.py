@@ -3,8 +3,9 @@ from datetime import timedelta
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -19,11 +20,22 @@ from meetings.selectors import (
 from members import permissions
 from notifications.selectors import messages_failed
 from practices.selectors import practices_in_progress_for_user, practices_newest_for_user
+from roundtable import health
 from roundtable.models import LegalPage
 from roundtable.selectors import legal_page_get
 
 
 @require_GET
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own; they get the static icon's address.
+
+    A temporary redirect, because the static address changes with every release (hashed
+    file names).
+    """
+    return redirect(static("img/favicon.svg"))
+
+
 def home(request):
     context = {}
     if permissions.is_member(request.user):
@@ -68,10 +80,22 @@ def legal_page(request, kind):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers: the process answers and reaches the database."""
+    """Liveness: the process answers and reaches the database (readiness: readyz)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """For load balancers: which parts answer (database, cache, broker); 503 when a required
+    one does not (settings.READINESS_REQUIRED)."""
+    ready, parts = health.readiness()
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "parts": parts},
+        status=200 if ready else 503,
+    )
 
 
 def bench_bare(request):

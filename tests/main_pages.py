@@ -264,3 +264,43 @@ MAIN_PAGES += [
     *(MainPage(role, "members:network_detail", network_args) for role in MEMBER_ROLES),
     MainPage("representative", "home", own_action_items_content, label="with-action-items"),
 ]
+
+
+def respond_by_link_args(users):
+    """A valid one-click response link of the representative's invitation."""
+    from meetings.tokens import response_token
+    from tests import factories
+
+    representative = users["representative"].representatives.get()
+    invitation = factories.InvitationFactory(representative=representative)
+    return [response_token(invitation, "accepted")]
+
+
+def portal_invitation_args(users):
+    """An open portal invitation for a representative without an account yet."""
+    from members.services import portal_invitation_create, portal_invitation_token
+    from tests import factories
+
+    invitation = portal_invitation_create(
+        representative=factories.RepresentativeFactory(email="neu@example.org"),
+        invited_by=users["staff"],
+    )
+    return [portal_invitation_token(invitation=invitation)]
+
+
+MAIN_PAGES += [
+    # The public pages behind a mail's links: one-click response, invalid link, invitation.
+    MainPage("anonymous", "meetings:respond_by_link", respond_by_link_args),
+    MainPage(
+        "anonymous",
+        "meetings:respond_by_link",
+        lambda users: ["ungueltig"],
+        400,
+        "invalid",
+    ),
+    MainPage("anonymous", "members:invitation_accept", portal_invitation_args),
+    # What went to whom for a meeting (the outbox itself exists only with DEBUG).
+    MainPage("staff", "notifications:meeting_messages", meeting_args),
+]
+
+LANGUAGES = ("de", "en")

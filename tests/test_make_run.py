@@ -44,7 +44,8 @@ def test_make_run_serves_start_login_and_admin_then_stops_on_ctrl_c(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE", "SITE_URL"}
     }
     env["VAR_DIR"] = str(tmp_path / "var")
     log = (tmp_path / "run.log").open("w+")
@@ -68,6 +69,11 @@ def test_make_run_serves_start_login_and_admin_then_stops_on_ctrl_c(tmp_path):
         status, admin_page = get(f"{base}/admin/login/")
         assert status == 200
         assert "Verwaltung Runder Tisch" in admin_page
+        # Absolute links (mails, feeds, .ics) name the port actually served, not 8000.
+        status, feed = get(f"{base}/praxisbeispiele/feed/")
+        assert status == 200
+        assert f"<id>{base}/praxisbeispiele/willkommenstasche-werdohl/</id>" in feed
+        assert "127.0.0.1:8000" not in feed
 
         # The worker and beat come up beside the web server, on the embedded broker.
         deadline = time.monotonic() + 60

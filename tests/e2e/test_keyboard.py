@@ -147,3 +147,79 @@ def test_build_an_agenda_with_the_keyboard_only(page, live_server, staff_user):
 
     item = AgendaItem.objects.get(meeting=meeting)
     assert (item.title, item.duration_minutes) == ("Begrüßung", 20)
+
+
+def test_arrowing_through_a_filter_keeps_the_page_until_the_filters_are_applied(
+    page, live_server, representative_user
+):
+    from tests.factories import DistrictFactory, MunicipalityFactory
+    from tests.practices.factories import IndexedPracticeFactory
+
+    for district_name, title in [("Kreis Olpe", "Dorfladen"), ("Kreis Soest", "Neubürgerfest")]:
+        municipality = MunicipalityFactory(district=DistrictFactory(name=district_name))
+        IndexedPracticeFactory(title=title, municipalities=[municipality])
+    log_in_as(page, live_server, representative_user)
+    page.goto(f"{live_server.url}/praxisbeispiele/")
+    list_url = page.url
+
+    tab_to(page, lambda e: e["id"] == "id_kreis")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)
+
+    # WCAG 3.2.2: choosing an option changes nothing until the person asks for it.
+    assert page.url == list_url
+    assert focused(page)["id"] == "id_kreis"
+    assert "Dorfladen" in page.locator("main").inner_text()
+    assert "Neubürgerfest" in page.locator("main").inner_text()
+    tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "Filter anwenden")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "kreis=" in page.url
+    assert page.locator(".practice-card").count() == 1
+
+
+def wait_for_agenda_row(page, *, index, item):
+    page.wait_for_function(
+        "([index, id]) => document.querySelectorAll('tbody tr[data-item]')[index]"
+        "?.dataset.item === id",
+        arg=[index, str(item.pk)],
+    )
+
+
+def test_moving_an_agenda_item_keeps_focus_on_it_and_announces_its_position(
+    page, live_server, staff_user
+):
+    from tests.factories import AgendaItemFactory, MeetingFactory
+
+    meeting = MeetingFactory(title="Agenda umstellen")
+    first = AgendaItemFactory(meeting=meeting, position=0, title="Begrüßung")
+    AgendaItemFactory(meeting=meeting, position=1, title="Willkommenstasche")
+    AgendaItemFactory(meeting=meeting, position=2, title="Verschiedenes")
+    log_in_as(page, live_server, staff_user)
+    page.goto(f"{live_server.url}/treffen/{meeting.pk}/tagesordnung/")
+
+    tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "Nach unten: Begrüßung")
+    page.keyboard.press("Enter")
+    wait_for_agenda_row(page, index=1, item=first)
+
+    page.wait_for_function(
+        "id => document.querySelector(`tbody tr[data-item='${id}']`)"
+        ".contains(document.activeElement)",
+        arg=str(first.pk),
+    )
+    assert focused(page)["text"] == "Nach unten: Begrüßung"
+    announcement = page.locator("#agenda-announcement")
+    page.wait_for_function("() => document.getElementById('agenda-announcement')?.textContent")
+    assert announcement.get_attribute("role") == "status"
+    assert announcement.text_content() == "„Begrüßung“ ist jetzt Punkt 2 von 3."
+
+    # At the bottom the other direction keeps the focus.
+    page.keyboard.press("Enter")
+    wait_for_agenda_row(page, index=2, item=first)
+    page.wait_for_function(
+        "() => document.activeElement.textContent.trim() === 'Nach oben: Begrüßung'"
+    )
+    page.wait_for_function(
+        "() => document.getElementById('agenda-announcement').textContent.includes('3 von 3')"
+    )

@@ -44,3 +44,26 @@ def test_skip_link_moves_focus_to_the_content(page, live_server):
     assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_nothing_overflows_a_390_pixel_wide_screen(language, browser, live_server):
+    # The browser's language decides the page's (English words are longer in places).
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=language)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/konto/login/", wait_until="load")
+    assert page.locator("html").get_attribute("lang") == language
+
+    widths = page.evaluate(
+        "() => { const footer = document.querySelector('.site-footer');"
+        " return {page: document.documentElement.scrollWidth,"
+        " viewport: document.documentElement.clientWidth,"
+        " footer: footer.scrollWidth, footerBox: footer.clientWidth,"
+        " widest: Math.max(...[...footer.querySelectorAll('*')]"
+        "   .map((e) => e.getBoundingClientRect().right))}; }"
+    )
+    context.close()
+
+    assert widths["page"] <= widths["viewport"], widths
+    assert widths["footer"] <= widths["footerBox"], widths
+    assert widths["widest"] <= widths["viewport"], widths

@@ -2,15 +2,26 @@
 RFC 5545 reader written here (content lines, folding, BEGIN/END nesting, required
 properties)."""
 
+import hashlib
+import importlib
 import re
 from datetime import timedelta
 
 import icalendar
 import pytest
+from django.apps import apps
+from django.urls import reverse
 
 from meetings import services
 from meetings.calendar import meeting_ics, meetings_feed_ics
-from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
+from meetings.models import CalendarFeed, Meeting
+from tests.factories import (
+    InvitationFactory,
+    MeetingFactory,
+    RepresentativeFactory,
+    SeriesFactory,
+    StaffUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +162,120 @@ def test_feed_contains_all_given_meetings_once():
     uids = {str(event["UID"]) for event in icalendar.Calendar.from_ical(data).walk("VEVENT")}
     assert len(uids) == 2
     assert len(_by_type(strict_parse(data), "VEVENT")) == 2
+
+
+# Personal feeds: hashed secrets, alarms, drafts
+
+
+def _feed_url_shown_after_creating(client):
+    client.post(reverse("meetings:calendar_feed"), {"action": "create"})
+    return client.get(reverse("meetings:calendar_feed")).context["feed_url"]
+
+
+def _feed_path(feed_url):
+    return feed_url.removeprefix("http://testserver")
+
+
+def test_feed_secret_is_stored_only_as_its_sha256(representative_user, client_for):
+    feed_url = _feed_url_shown_after_creating(client_for(representative_user))
+
+    secret = _feed_path(feed_url).rsplit("/", 1)[-1].removesuffix(".ics")
+    feed = CalendarFeed.objects.get(user=representative_user)
+    assert feed.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(list(CalendarFeed.objects.values_list()))
+
+
+def test_feed_secret_is_shown_once_then_only_a_new_one_can_be_made(representative_user, client_for):
+    client = client_for(representative_user)
+    feed_url = _feed_url_shown_after_creating(client)
+
+    again = client.get(reverse("meetings:calendar_feed"))
+
+    assert feed_url.startswith("http://testserver/treffen/kalender/")
+    assert again.context["feed_url"] is None
+    assert feed_url.encode() not in again.content
+    assert again.context["feed"] is not None
+
+
+def test_feed_tokens_stored_before_hashing_keep_working_after_the_migration(
+    representative_user, client_for
+):
+    InvitationFactory(representative=representative_user.representatives.get())
+    # Before the migration the column held the secret itself.
+    CalendarFeed.objects.create(user=representative_user, token_hash="alter-geheimer-schluessel")
+    migration = importlib.import_module("meetings.migrations.0004_calendar_feed_token_hash_alarms")
+
+    migration.hash_tokens(apps, None)
+
+    response = client_for(None).get(reverse("meetings:feed", args=["alter-geheimer-schluessel"]))
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
+    stored = CalendarFeed.objects.get(user=representative_user).token_hash
+    assert stored == hashlib.sha256(b"alter-geheimer-schluessel").hexdigest()
+
+
+def test_feed_has_no_alarms_unless_the_person_asks_for_them(representative_user, client_for):
+    InvitationFactory(representative=representative_user.representatives.get())
+    client = client_for(representative_user)
+    feed_path = _feed_path(_feed_url_shown_after_creating(client))
+
+    without = client_for(None).get(feed_path).content
+    client.post(reverse("meetings:calendar_feed"), {"action": "settings", "with_alarms": "1"})
+    with_alarms = client_for(None).get(feed_path).content
+
+    assert b"BEGIN:VALARM" not in without
+    assert b"BEGIN:VALARM" in with_alarms
+    assert CalendarFeed.objects.get(user=representative_user).with_alarms is True
+
+
+def test_feed_alarms_follow_the_series_reminder_offsets():
+    meeting = MeetingFactory(series=SeriesFactory(reminder_offsets=[3, 1]))
+
+    data = meetings_feed_ics(meetings=[meeting], with_alarms=True)
+
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    triggers = sorted(alarm["TRIGGER"].dt for alarm in event.walk("VALARM"))
+    assert triggers == [timedelta(days=-3), timedelta(days=-1)]
+    alarms = _by_type(strict_parse(data), "VALARM")
+    assert {alarm["props"]["ACTION"][0][1] for alarm in alarms} == {"DISPLAY"}
+    assert all("DESCRIPTION" in alarm["props"] for alarm in alarms)
+
+
+def test_feed_gives_cancelled_meetings_no_alarms():
+    meeting = MeetingFactory(status=Meeting.Status.CANCELLED)
+
+    data = meetings_feed_ics(meetings=[meeting], with_alarms=True)
+
+    assert b"BEGIN:VALARM" not in data
+
+
+def test_feed_settings_refuse_an_unknown_choice(representative_user, client_for):
+    client = client_for(representative_user)
+    _feed_url_shown_after_creating(client)
+
+    response = client.post(
+        reverse("meetings:calendar_feed"), {"action": "settings", "with_alarms": "jeden Tag"}
+    )
+
+    assert response.status_code == 302
+    assert CalendarFeed.objects.get(user=representative_user).with_alarms is False
+
+
+def test_staff_feed_marks_drafts_as_tentative_in_the_persons_language(staff_user, client_for):
+    draft = MeetingFactory(status=Meeting.Status.DRAFT, title="Planung 16. Treffen")
+    MeetingFactory(title="Festes Treffen")
+    staff_user.language = "de"
+    staff_user.save(update_fields=["language"])
+    feed_path = _feed_path(_feed_url_shown_after_creating(client_for(staff_user)))
+
+    data = client_for(None).get(feed_path).content
+
+    events = {
+        str(event["UID"]): event for event in icalendar.Calendar.from_ical(data).walk("VEVENT")
+    }
+    draft_event = events[f"meeting-{draft.pk}@127.0.0.1"]
+    assert str(draft_event["STATUS"]) == "TENTATIVE"
+    assert str(draft_event["SUMMARY"]).startswith("[Entwurf] ")
+    others = [event for uid, event in events.items() if uid != f"meeting-{draft.pk}@127.0.0.1"]
+    assert [str(event["STATUS"]) for event in others] == ["CONFIRMED"]
+    assert not str(others[0]["SUMMARY"]).startswith("[")

@@ -12,8 +12,7 @@ from icalendar import Calendar
 
 from meetings import services as meeting_services
 from notifications.models import OutgoingMessage
-from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
-from tests.notifications.realparts import (
+from realparts import (
     RedisServer,
     celery_publishing_to,
     smtp_server,
@@ -21,6 +20,7 @@ from tests.notifications.realparts import (
     worker,
     worker_env,
 )
+from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

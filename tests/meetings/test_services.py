@@ -445,11 +445,13 @@ def test_action_items_list_filters_by_municipality_and_status(municipality):
 
 
 def test_calendar_feed_create_again_replaces_the_token(staff_user):
-    first = services.calendar_feed_create(user=staff_user).token
+    _feed, first = services.calendar_feed_create(user=staff_user)
 
-    second = services.calendar_feed_create(user=staff_user).token
+    feed, second = services.calendar_feed_create(user=staff_user)
 
     assert first != second
+    assert selectors.calendar_feed_by_token(token=first) is None
+    assert selectors.calendar_feed_by_token(token=second) == feed
     services.calendar_feed_revoke(user=staff_user)
     assert selectors.calendar_feed_of(user=staff_user) is None
 

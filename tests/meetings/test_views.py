@@ -231,14 +231,14 @@ def test_one_click_link_for_cancelled_meeting_is_refused(client, invitation):
 
 def test_calendar_feed_works_until_revoked(role_users, client_for, invitation):
     user = role_users["representative"]
-    client_for(user).post(reverse("meetings:calendar_feed"), {"action": "create"})
-    token = user.meeting_calendar_feed.token
-    feed_url = reverse("meetings:feed", args=[token])
+    member = client_for(user)
+    member.post(reverse("meetings:calendar_feed"), {"action": "create"})
+    feed_url = member.get(reverse("meetings:calendar_feed")).context["feed_url"]
 
     anonymous = client_for(None)
     assert b"BEGIN:VEVENT" in anonymous.get(feed_url).content
 
-    client_for(user).post(reverse("meetings:calendar_feed"), {"action": "revoke"})
+    member.post(reverse("meetings:calendar_feed"), {"action": "revoke"})
     assert anonymous.get(feed_url).status_code == 404
 
 

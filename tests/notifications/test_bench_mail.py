@@ -10,13 +10,13 @@ from bench.notifications import invitations_to_1000, reminder_sweep_2000
 from meetings.models import Invitation, Meeting
 from members.models import Representative
 from notifications.models import OutgoingMessage
+from realparts import database_url_for_workers
 from tests.factories import (
     InvitationFactory,
     MeetingFactory,
     RepresentativeFactory,
     StaffUserFactory,
 )
-from tests.notifications.realparts import database_url_for_workers
 
 
 @pytest.mark.django_db

@@ -18,8 +18,7 @@ from icalendar import Calendar, Event, vCalAddress
 from notifications import services
 from notifications.models import OutgoingMessage
 from notifications.services import MessageAttachment
-from tests.factories import MeetingFactory
-from tests.notifications.realparts import (
+from realparts import (
     RedisServer,
     celery_publishing_to,
     smtp_server,
@@ -27,6 +26,7 @@ from tests.notifications.realparts import (
     worker,
     worker_env,
 )
+from tests.factories import MeetingFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

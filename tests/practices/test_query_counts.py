@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.models import Adoption, Practice, PracticeLink
-from practices.search import document_vector
+from practices.search import search_index_update
 from tests.factories import MunicipalityFactory, NetworkFactory, TopicFactory
 from tests.practices.factories import IndexedPracticeFactory
 
@@ -49,7 +49,7 @@ def library():
             Adoption(practice=p, municipality=municipalities[(i + 1) % 4])
             for i, p in enumerate(practices)
         )
-        Practice.objects.filter(search_vector__isnull=True).update(search_vector=document_vector())
+        search_index_update(practice_ids=[practice.pk for practice in practices])
         created["count"] = total
 
     return grow, municipalities, topics

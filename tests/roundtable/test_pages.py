@@ -105,3 +105,14 @@ def test_content_security_policy_forbids_inline_scripts(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_favicon_ico_leads_to_the_portal_icon(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")

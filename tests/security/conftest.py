@@ -1,7 +1,9 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from practices.models import PracticeAttachment
 from tests import factories
 from tests.meetings.factories import ActionItemFactory, DocumentFactory
 from tests.notifications.factories import OutgoingMessageFactory
@@ -39,4 +41,23 @@ def world(municipality, other_municipality, representative_user, other_represent
         other_municipality=other_municipality,
         meeting=meeting,
         practice=practice,
+        practice_image=practice_image(practice),
+    )
+
+
+# The smallest valid PNG (1 × 1 pixel).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def practice_image(practice):
+    return PracticeAttachment.objects.create(
+        practice=practice,
+        kind=PracticeAttachment.Kind.IMAGE,
+        file=SimpleUploadedFile("bild.png", PNG),
+        title="Ein Bild",
+        content_type="image/png",
+        size=len(PNG),
     )

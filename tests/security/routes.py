@@ -40,6 +40,8 @@ class Route:
 ROUTES = {
     "home": Route(PUBLIC),
     "healthz": Route(PUBLIC),
+    "favicon": Route(dict.fromkeys(ROLES, "redirect")),
+    "readyz": Route(PUBLIC),
     "legal_page": Route(PUBLIC, lambda world: ["imprint"]),
     "set_language": Route(NO_ERROR),
     # allauth: flows for visitors (logged-in users are redirected) and account pages.
@@ -175,6 +177,12 @@ ROUTES = {
     "practices:list": Route(PUBLIC),
     "practices:export": Route(PUBLIC),
     "practices:feed": Route(PUBLIC),
+    # Saving a search needs an account; an empty post saves the whole library.
+    "practices:subscribe": Route(
+        {"anonymous": "login", **dict.fromkeys(ROLES[1:], "redirect")}, method="post"
+    ),
+    # The signed token is the permission: a wrong one gives a clear page to everybody.
+    "practices:unsubscribe": Route(PUBLIC, lambda world: ["falsch"]),
     "practices:create": Route(
         {**MEMBERS, "other_representative": "ok"},
     ),
@@ -182,6 +190,10 @@ ROUTES = {
         STAFF_POST, lambda world: [world.host_agenda_item.pk], method="post"
     ),
     "practices:detail": Route(MEMBERS, lambda world: [world.practice.slug]),
+    # Files: the same rule as the practice they belong to.
+    "practices:attachment": Route(
+        MEMBERS, lambda world: [world.practice.slug, world.practice_image.pk]
+    ),
     # Drafts: only their own municipality and staff may open or edit them; to anybody
     # else they do not exist.
     "practices:edit": Route(

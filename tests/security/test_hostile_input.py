@@ -262,6 +262,13 @@ FORMS = [
         args=lambda world: [world.meeting.pk],
         may_change=frozenset({"minutes", "meetings"}),
     ),
+    # Creates, renews or switches off the person's own feed: tables above stay untouched.
+    HostileForm(
+        "calendar feed settings",
+        "representative",
+        "meetings:calendar_feed",
+        {"action": "text", "with_alarms": "text"},
+    ),
 ]
 
 

@@ -29,6 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # Mail links and calendar feeds must point at the address actually served, so the
+        # served port decides SITE_URL unless the environment names one explicitly.
+        site_url = os.environ.get("SITE_URL") or f"http://{host}:{port}"
+        settings.SITE_URL = site_url.rstrip("/")
         self.check()
         # The embedded broker (no REDIS_URL) keeps its queue in folders under var/.
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
@@ -49,7 +53,7 @@ class Command(BaseCommand):
             f"{DEMO_TOTP_SECRET} to an authenticator app (or run "
             f"`oathtool --totp -b {DEMO_TOTP_SECRET}`)."
         )
-        self.stdout.write(f"Portal: http://{host}:{port}/  (Ctrl-C stops everything)")
+        self.stdout.write(f"Portal: {settings.SITE_URL}/  (Ctrl-C stops everything)")
 
         python = sys.executable
         commands = [
@@ -77,7 +81,7 @@ class Command(BaseCommand):
                 f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
             ],
         ]
-        env = {**os.environ, "DEBUG": "true"}
+        env = {**os.environ, "DEBUG": "true", "SITE_URL": settings.SITE_URL}
         processes = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
 
         def stop(signum, frame):

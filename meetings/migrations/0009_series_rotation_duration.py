@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0006_action_items_owner_due_closed'),
+        ('meetings', '0008_action_items_owner_due_closed'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def held_to_scheduled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0004_timestamps_and_open_data"),
+        ("meetings", "0006_merge_text_length_limits"),
     ]
 
     operations = [

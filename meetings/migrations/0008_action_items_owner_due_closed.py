@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0005_meeting_state_derived'),
+        ('meetings', '0007_meeting_state_derived'),
         ('members', '0002_portal_invitation'),
     ]
 
