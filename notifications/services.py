@@ -998,30 +998,31 @@ def messages_anonymise_for_user(*, user=None, email: str = "") -> int:
 def messages_purge_naming(*, names) -> int:
     """Blank the text of mail to others that names a person (e.g. "sent by ...").
 
-    Only mail that is sent or failed: its text is history, and the delivery record (kind,
-    recipient, state, times) stays. Mail still waiting is rendered when it is sent, from the
-    data as it is then; a queued message rendered before would go out as written.
+    The delivery record (kind, recipient, state, times) stays. A message rendered but not
+    sent yet is withdrawn (failed) instead of going out with the name; one that is rendered
+    when it is sent reads the anonymised data then and is not touched here.
     """
     condition = Q(pk__in=[])
     for name in {name.strip() for name in names if name and len(name.strip()) >= 3}:
-        condition |= (
+        condition |= Q(rendered_at__isnull=False) & (
             Q(subject__icontains=name)
             | Q(body_text__icontains=name)
             | Q(body_html__icontains=name)
             | Q(recipient_label__icontains=name)
         )
     with transaction.atomic():
-        return (
-            OutgoingMessage.objects.filter(condition)
-            .filter(state__in=[State.SENT, State.FAILED])
-            .update(
-                subject="",
-                body_text="",
-                body_html="",
-                attachments=[],
-                recipient_label="",
-                purged_at=timezone.now(),
-            )
+        rows = OutgoingMessage.objects.filter(condition)
+        # Rendered but not sent yet: withdrawn rather than sent with the person's name.
+        rows.filter(state__in=[State.QUEUED, State.SENDING]).update(
+            state=State.FAILED, last_error="Withdrawn: it named a deleted account."
+        )
+        return rows.update(
+            subject="",
+            body_text="",
+            body_html="",
+            attachments=[],
+            recipient_label="",
+            purged_at=timezone.now(),
         )
 
 

@@ -82,6 +82,8 @@ def message_resend(request, pk):
         messages.error(request, _("Only failed messages can be sent again."))
     elif not message.recipient_email:
         messages.error(request, _("This message has no recipient any more."))
+    elif message.purged_at is not None:
+        messages.error(request, _("The text of this message was removed; it cannot be sent again."))
     else:
         services.message_resend(message=message)
         messages.success(

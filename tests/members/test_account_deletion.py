@@ -121,7 +121,8 @@ def test_deleting_an_account_leaves_the_name_and_address_in_no_table(person):
     services.account_delete(user=person)
 
     assert sessions_before
-    assert _columns_naming_the_person() == []
+    remaining = _columns_naming_the_person()
+    assert remaining == [], remaining
     assert not Authenticator.objects.exists()
     assert not CalendarFeed.objects.exists()
     assert user_sessions(user=person) == []
