@@ -82,7 +82,7 @@ def test_message_render_english_for_english_recipients():
 
     assert rendered.subject.startswith("Invitation: Meeting")
     # Summer time in Berlin: UTC+2.
-    assert "2 p.m. – 3:30 p.m." in rendered.body_text
+    assert "14:00 – 15:30" in rendered.body_text
     assert '<html lang="en">' in rendered.body_html
     assert "Accept the invitation" in rendered.body_html
 
