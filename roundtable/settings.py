@@ -56,8 +56,8 @@ INSTALLED_APPS = [
     "practices",
     "meetings",
     "oparl",
-    "roundtable",
     "demo",
+    "roundtable",
 ]
 
 MIDDLEWARE = [

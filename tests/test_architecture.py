@@ -14,8 +14,8 @@ LAYERS = [
     "practices",
     "meetings",
     "oparl",
-    "roundtable",
     "demo",
+    "roundtable",
 ]
 
 
