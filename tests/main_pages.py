@@ -247,8 +247,6 @@ MAIN_PAGES += [
         "invalid",
     ),
     MainPage("anonymous", "members:invitation_accept", portal_invitation_args),
-    # What went to whom for a meeting (the outbox itself exists only with DEBUG).
-    MainPage("staff", "notifications:meeting_messages", meeting_args),
 ]
 
 LANGUAGES = ("de", "en")

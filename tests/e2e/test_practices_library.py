@@ -47,7 +47,7 @@ def test_members_find_adopt_contribute_and_publish(page, live_server, login, rol
     login(werdohl.email, PASSWORD)
     page.goto(f"{live_server.url}/praxisbeispiele/")
     page.get_by_role("link", name="Neues Beispiel teilen").click()
-    page.get_by_label(re.compile(r"^Titel:?$")).fill("Neubürgerfrühstück")
+    page.get_by_label(re.compile(r"^Titel( \*)?:?$")).fill("Neubürgerfrühstück")
     page.locator("#id_summary").fill(
         "Einmal im Quartal frühstückt der Bürgermeister mit Neubürgern."
     )
