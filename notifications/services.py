@@ -516,10 +516,12 @@ def _insert_messages(rows: list[tuple]) -> None:
         for start in range(0, len(rows), _INSERT_BATCH):
             batch = rows[start : start + _INSERT_BATCH]
             # Only column names and placeholders are put together; every value is a parameter.
+            # Names come from the model's metadata and values are parameters (S608, B608).
+            head = f"INSERT INTO {table} ({columns}, "  # noqa: S608  # nosec B608
             sql = (
-                f"INSERT INTO {table} ({columns}, state, attempts, subject, body_text, "  # noqa: S608
-                f"body_html, attachments, last_error) VALUES {', '.join([row_sql] * len(batch))} "
-                f"ON CONFLICT (idempotency_key) DO NOTHING"
+                head + "state, attempts, subject, body_text, body_html, attachments, last_error) "
+                f"VALUES {', '.join([row_sql] * len(batch))} "
+                "ON CONFLICT (idempotency_key) DO NOTHING"
             )
             cursor.execute(sql, [value for row in batch for value in (*row, State.QUEUED.value)])
 
