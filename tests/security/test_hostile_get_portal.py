@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
+from notifications.models import scope_for
 from tests.security.hostile import assert_hostile_gets_never_fail
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +55,9 @@ PAGES = [
     HostileGet(
         "meeting mails",
         "staff",
-        "notifications:meeting_messages",
+        "notifications:scope_messages",
         (),
-        lambda world: [world.meeting.pk],
+        lambda world: [scope_for(world.meeting)],
     ),
     HostileGet("mail previews", "staff", "notifications:preview_list", ()),
     HostileGet(
