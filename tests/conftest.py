@@ -42,6 +42,20 @@ def _broker_outage_forgotten():
 
 
 @pytest.fixture(autouse=True)
+def _celery_publishes_to_the_suites_broker():
+    # Celery copies Django's settings on first use; reading its configuration here, with the
+    # settings unchanged, keeps a test that points the settings elsewhere from becoming the
+    # copy. A test that leaves this process publishing to another broker fails here, by name,
+    # instead of the mail tests after it.
+    from roundtable.celery import app as celery_app
+
+    expected = settings.CELERY_BROKER_URL
+    assert celery_app.conf.broker_url == expected
+    yield
+    assert celery_app.conf.broker_url == expected, "a test left Celery on another broker"
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploaded files go to a temporary folder per test.
     settings.MEDIA_ROOT = str(tmp_path / "media")

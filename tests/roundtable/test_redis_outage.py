@@ -33,24 +33,32 @@ def redis_server(tmp_path):
 @pytest.fixture
 def portal_on_private_redis(redis_server, settings):
     """This process's cache and broker on the private Redis, with the production timeouts."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-    settings.CELERY_BROKER_URL = redis_server.url
+    # Celery reads Django's settings once, on first use of its configuration: read it before
+    # the settings point to the private server, or the values restored afterwards would be
+    # the private server's and every later test would publish to a stopped Redis.
     previous_options = celery_app.conf.broker_transport_options
-    # As in production (settings, with REDIS_URL); the suite may run with the file broker.
-    celery_app.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 5}
-    notification_services._broker_probe.cache_clear()
-    notification_services.BROKER_OUTAGE.clear()
     with celery_publishing_to(redis_server.url):
-        yield redis_server
-    celery_app.conf.broker_transport_options = previous_options
-    notification_services._broker_probe.cache_clear()
-    notification_services.BROKER_OUTAGE.clear()
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "common.cache.RedisCache",
+                "LOCATION": redis_server.url,
+                "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            }
+        }
+        settings.CELERY_BROKER_URL = redis_server.url
+        # As in production (settings, with REDIS_URL); the suite may run with the file broker.
+        celery_app.conf.broker_transport_options = {
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        }
+        notification_services._broker_probe.cache_clear()
+        notification_services.BROKER_OUTAGE.clear()
+        try:
+            yield redis_server
+        finally:
+            celery_app.conf.broker_transport_options = previous_options
+            notification_services._broker_probe.cache_clear()
+            notification_services.BROKER_OUTAGE.clear()
 
 
 def _break(redis_server, outage):
