@@ -1,9 +1,11 @@
 """factory_boy factories for the portal's models."""
 
+import functools
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -15,6 +17,16 @@ from practices.models import Practice, Topic
 PASSWORD = "Test-Passwort-2026"
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once per test process with the portal's own hasher.
+
+    Hashing costs about 0.4 s (PBKDF2 as in production); a test that makes five users would
+    spend two seconds on it. Sharing one hash (and salt) keeps log-ins real and costs nothing.
+    """
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -23,12 +35,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name", locale="de_DE")
     last_name = factory.Faker("last_name", locale="de_DE")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(password_hash)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
         if create:
-            self.save()
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
