@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -17,13 +18,17 @@ from practices.models import Practice, Topic
 PASSWORD = "Test-Passwort-2026"
 
 
-@functools.cache
 def password_hash() -> str:
-    """PASSWORD hashed once per test process with the portal's own hasher.
+    """PASSWORD hashed with the portal's own hasher, once per test process and hasher.
 
     Hashing costs about 0.4 s (PBKDF2 as in production); a test that makes five users would
     spend two seconds on it. Sharing one hash (and salt) keeps log-ins real and costs nothing.
     """
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _password_hash(hasher: str) -> str:
     return make_password(PASSWORD)
 
 
