@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from demo.demo_data import DEMO_PASSWORD
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -60,8 +62,6 @@ def log_in(base, email, password):
 # Migrating, loading the demo data and starting three processes takes a while on 2 cores.
 @pytest.mark.timeout(900)
 def test_worker_and_web_write_to_sqlite_at_once_without_database_is_locked(tmp_path):
-    from demo.demo_data import DEMO_PASSWORD
-
     port = free_port()
     env = {
         key: value
