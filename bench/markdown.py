@@ -6,6 +6,8 @@ Goal: under 50 ms per pattern (common.text renders through cmark-gfm, linear in 
 
 import time
 
+from common.text import markdown_to_safe_html
+
 SIZE = 100_000
 GOAL_MS = 50
 
@@ -40,8 +42,6 @@ def measure(repeats: int = 3) -> dict[str, float]:
     CPU time, not wall-clock time: on a machine shared with other work the wall clock
     mostly measures the wait for a core.
     """
-    from common.text import markdown_to_safe_html
-
     timings = {}
     for name, text in adversarial_inputs().items():
         best = float("inf")

@@ -28,6 +28,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from meetings import messages
+from meetings import services as meeting_services
+from meetings.models import Invitation, Meeting
+from members.models import Municipality, Representative
+from notifications.models import Mailing, OutgoingMessage, scope_for
+from notifications.services import message_build_email
 from realparts import CountingHandler, Worker, free_port, wait_for
 from roundtable.celery import app as celery_app
 
@@ -36,8 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _recipients(count: int):
     """``count`` current representatives with an address; missing ones are created."""
-    from members.models import Municipality, Representative
-
     today = timezone.localdate()
     people = list(
         Representative.objects.filter(anonymised_at__isnull=True, starts_on__lte=today)
@@ -76,11 +80,6 @@ def invitations_to_1000(
     timeout: float = 600,
 ) -> dict:
     """Outbox delivery through one worker vs raw smtplib, same messages, same SMTP server."""
-    from meetings import services as meeting_services
-    from meetings.models import Meeting
-    from notifications.models import Mailing, OutgoingMessage, scope_for
-    from notifications.services import message_build_email
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = CountingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -182,10 +181,6 @@ def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
     All changes (moved meetings, queued rows) happen in one transaction that is rolled back;
     nothing is published to the broker (that happens only on commit).
     """
-    from meetings import messages
-    from meetings.models import Invitation, Meeting
-    from notifications.models import OutgoingMessage
-
     result = {}
     now = timezone.now()
     try:

@@ -15,6 +15,10 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from meetings.models import Meeting
+from members.models import Representative
+from oparl.serializers import BODY_LISTS
+
 PAGE_SIZE = int(os.environ.get("BENCH_OPARL_LIMIT", "100"))
 
 
@@ -24,9 +28,6 @@ def public_record_prepare():
     Every announced meeting joins the public record and every third current representative
     agrees to be listed. Running it again changes nothing.
     """
-    from meetings.models import Meeting
-    from members.models import Representative
-
     Meeting.objects.exclude(status=Meeting.Status.DRAFT).filter(is_public=False).update(
         is_public=True
     )
@@ -44,8 +45,6 @@ def crawl(client=None):
     system = json.loads(client.get(reverse("oparl:system")).content)
     body = json.loads(client.get(_path(system["body"])).content)["data"][0]
     lists = {}
-    from oparl.serializers import BODY_LISTS
-
     for name in BODY_LISTS:
         objects = pages = 0
         started = time.perf_counter()

@@ -27,6 +27,7 @@ from bench.search import search_latency, search_quality_at_scale
 from meetings.models import Invitation, Meeting
 from members.models import Municipality, Representative, User
 from members.permissions import STAFF_GROUP_NAME
+from practices.models import Topic
 
 PROFILE_TOP = 8
 
@@ -144,8 +145,6 @@ def key_pages(context):
 
 
 def _filter_values():
-    from practices.models import Topic
-
     topic = Topic.objects.order_by("pk").first()
     municipality = Municipality.objects.get(name="Werdohl")
     return topic.slug, municipality.district.ags_prefix

@@ -15,6 +15,7 @@ import os
 import platform
 import time
 
+from bench import markdown
 from bench.environment import (
     LOAD_SECONDS,
     LOAD_USERS,
@@ -53,8 +54,6 @@ def main():
     for name, runner in [*pages.EXTRA_BENCHMARKS, *oparl.BENCHMARKS]:
         print(f"Running {name} ...", flush=True)
         extra[name] = runner(context)
-    from bench import markdown  # noqa: PLC0415
-
     extra["adversarial Markdown, 100 KB each (goal < 50 ms)"] = markdown.measure()
     load_tests = run_load_tests(context)
     results = {
@@ -80,7 +79,7 @@ def run_load_tests(context):
     """The load test twice against a portal on a private Redis: as is, then with that Redis
     stopped for REDIS_OUTAGE_SECONDS in the middle."""
     from bench import load  # noqa: PLC0415 - needs configured settings (see main)
-    from realparts import Gunicorn, RedisServer, Worker  # noqa: PLC0415
+    from realparts import Gunicorn, RedisServer, Worker  # noqa: PLC0415 - imports the Celery app
 
     folder = VAR / "bench-redis"
     folder.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,9 @@ def _p95(values):
 
 
 def _library_change(practice_id):
-    from practices.services import practice_search_index_update
+    # `python -m bench.search` runs this module before main() has set Django up, so the
+    # models (and the corpus, which imports them) are imported only when a part runs.
+    from practices.services import practice_search_index_update  # noqa: PLC0415 - see above
 
     with transaction.atomic():
         practice_search_index_update(practice_ids=[practice_id])
@@ -52,7 +54,7 @@ def _time(client, url):
 
 
 def search_latency(context) -> dict:
-    from practices.models import Practice
+    from practices.models import Practice  # noqa: PLC0415 - before django.setup(), see above
 
     changed = Practice.objects.order_by("pk").values_list("pk", flat=True).first()
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
@@ -85,7 +87,7 @@ def search_latency(context) -> dict:
 def search_quality_at_scale(context) -> dict:
     """The judged query set over the fixed corpus, loaded next to the scale data and
     rolled back afterwards (only the corpus's examples are counted)."""
-    from tests.practices.search_corpus import corpus_load, search_quality
+    from tests.practices.search_corpus import corpus_load, search_quality  # noqa: PLC0415 - as above
 
     with transaction.atomic():
         corpus_load()
@@ -105,9 +107,9 @@ def main():
     import django  # noqa: PLC0415 - settings come from the environment set just above
 
     django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415 - needs django.setup()
 
-    from bench import pages  # noqa: PLC0415
+    from bench import pages  # noqa: PLC0415 - imports the models: needs django.setup()
 
     call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -42,8 +42,8 @@ def _summary(meeting: Meeting) -> str:
 
 def _alarms(meeting: Meeting) -> list[Alarm]:
     """One display alarm per reminder offset of the meeting's series (days before)."""
-    # Imported here: the mail module itself builds on this one for its attachments.
-    from meetings.messages import reminder_offsets
+    # meetings.messages imports this module at its top (meeting_ics for the attachments).
+    from meetings.messages import reminder_offsets  # noqa: PLC0415 - cycle, see above
 
     alarms = []
     for days in reminder_offsets(meeting):

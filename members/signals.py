@@ -1,5 +1,7 @@
 from django.apps import apps
 
+from members.services import staff_group_sync
+
 
 def sync_staff_group_after_migrate(sender, **kwargs):
     """Keep the staff group's permissions complete whenever the schema changes.
@@ -10,6 +12,4 @@ def sync_staff_group_after_migrate(sender, **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if sender.label != with_models[-1].label:
         return
-    from members.services import staff_group_sync
-
     staff_group_sync()

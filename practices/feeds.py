@@ -5,7 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from practices.selectors import practices_for_feed
+from practices.selectors import clean_parameters, practices_for_feed
 
 
 class PublishedPracticesFeed(Feed):
@@ -21,8 +21,6 @@ class PublishedPracticesFeed(Feed):
         return request
 
     def title(self, request):
-        from practices.selectors import clean_parameters
-
         query = clean_parameters(request.GET).get("q", "")
         if query:
             return _("Good-practice examples for “%(query)s” – Round table Südwestfalen") % {
@@ -65,7 +63,5 @@ class PublishedPracticesFeed(Feed):
 
 
 def _query_suffix(request) -> str:
-    from practices.selectors import clean_parameters
-
     params = {k: v for k, v in clean_parameters(request.GET).items() if k != "seite"}
     return f"?{urlencode(params)}" if params else ""

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from charsplit_fst import Splitter
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -43,7 +44,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from practices.cache import library_changed
-from practices.models import Practice
+from practices.models import Practice, SearchWord
 
 CONFIG = "german"
 SECTION_FIELDS = Practice.SECTION_FIELDS
@@ -81,8 +82,6 @@ def fold(text: str) -> str:
 
 @functools.cache
 def _splitter():
-    from charsplit_fst import Splitter
-
     return Splitter()
 
 
@@ -188,8 +187,6 @@ WHERE practice.id = document.id
 
 
 def _related_names(practice_ids) -> dict[int, list[str]]:
-    from practices.models import Practice
-
     names: dict[int, list[str]] = {practice_id: [] for practice_id in practice_ids}
     for practice_id, name in Practice.municipalities.through.objects.filter(
         practice_id__in=practice_ids
@@ -203,8 +200,6 @@ def _related_names(practice_ids) -> dict[int, list[str]]:
 
 
 def _index_batch(practices) -> None:
-    from practices.models import SearchWord
-
     practices = list(practices)
     if not practices:
         return
@@ -240,8 +235,6 @@ def _index_batch(practices) -> None:
 
 def search_index_update(*, practice_ids) -> None:
     """Recompute the index of the given practices and add their words to the vocabulary."""
-    from practices.models import Practice
-
     practice_ids = list(practice_ids)
     if not practice_ids:
         return
@@ -254,8 +247,6 @@ REBUILD_BATCH = 2000
 
 def search_index_rebuild() -> None:
     """Recompute every practice's index and the vocabulary (after bulk loads, in batches)."""
-    from practices.models import Practice, SearchWord
-
     SearchWord.objects.all().delete()
     last_id = 0
     while True:
@@ -348,8 +339,6 @@ def _similar_words_postgres(words: list[str]) -> dict[str, tuple[bool, list[tupl
 
 
 def _similar_words_python(words: list[str]) -> dict[str, tuple[bool, list[tuple[str, str]]]]:
-    from practices.models import SearchWord
-
     vocabulary = dict(SearchWord.objects.values_list("folded", "spelling"))
     found = {}
     for word in words:

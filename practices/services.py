@@ -29,6 +29,7 @@ from practices.models import (
     SearchSubscription,
 )
 from practices.search import search_index_update
+from practices.selectors import clean_parameters, practice_search
 
 # Fields a form may set directly on Practice.
 EDITABLE_FIELDS = {
@@ -334,8 +335,6 @@ def search_subscription_for_token(*, token: str) -> SearchSubscription | None:
 
 def search_query_string(params) -> str:
     """The saved form of a search: the list's own parameters, without the page."""
-    from practices.selectors import clean_parameters
-
     cleaned = clean_parameters(params)
     cleaned.pop("seite", None)
     return urlencode(sorted(cleaned.items()))
@@ -370,8 +369,6 @@ def search_digest_send(*, subscription: SearchSubscription, now=None) -> bool:
     idempotency key (subscription and ISO week) keeps a second run in the same week from
     sending it again.
     """
-    from practices.selectors import practice_search
-
     now = now or timezone.now()
     user = subscription.user
     if not user.is_active:

@@ -7,7 +7,10 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.db import connection
+
 from realparts.processes import ROOT, kill_group, stop_group, wait_for
+from roundtable.celery import app as celery_app
 
 
 class Worker:
@@ -64,8 +67,6 @@ class Worker:
 
 def database_url_for_workers() -> str:
     """The database this process uses (pytest-django's test database), as a URL."""
-    from django.db import connection
-
     params = connection.settings_dict
     user = params.get("USER") or "postgres"
     password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
@@ -106,8 +107,6 @@ def worker(**kwargs):
 @contextmanager
 def celery_publishing_to(url: str):
     """Make this process publish tasks to another broker for a while."""
-    from roundtable.celery import app as celery_app
-
     previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = url
     celery_app._after_fork()  # drop pooled connections to the old broker

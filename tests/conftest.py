@@ -2,9 +2,11 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from notifications import services, tasks
+from roundtable.celery import app as celery_app
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the
@@ -25,8 +27,6 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and cached pages must not leak from one test into the next.
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -47,8 +47,6 @@ def _celery_publishes_to_the_suites_broker():
     # settings unchanged, keeps a test that points the settings elsewhere from becoming the
     # copy. A test that leaves this process publishing to another broker fails here, by name,
     # instead of the mail tests after it.
-    from roundtable.celery import app as celery_app
-
     expected = settings.CELERY_BROKER_URL
     assert celery_app.conf.broker_url == expected
     yield

@@ -14,6 +14,12 @@ from typing import Any, NamedTuple
 from django.test import Client
 from django.urls import reverse
 
+from meetings.tokens import response_token
+from members.services import portal_invitation_create, portal_invitation_token
+from tests import factories
+from tests.meetings.factories import ActionItemFactory, DocumentFactory, MinutesFactory
+from tests.notifications.factories import OutgoingMessageFactory
+
 ALL_ROLES = ("anonymous", "other_representative", "representative", "staff", "admin")
 ROLE_FIXTURES = {
     "other_representative": "other_representative_user",
@@ -29,8 +35,6 @@ def no_args(users: Mapping[str, Any]) -> list[Any]:
 
 def start_page_content(users: Mapping[str, Any]) -> list[Any]:
     """A planned meeting and a published example, so that the start page shows its cards."""
-    from tests import factories
-
     factories.MeetingFactory(host=factories.MunicipalityFactory(name="Meschede"))
     factories.PracticeFactory(title="Willkommensbüro im Rathaus")
     return []
@@ -123,9 +127,6 @@ MAIN_PAGES: list[MainPage] = [
 
 def _meeting_with_content(users):
     """A scheduled meeting with agenda, invitation of the representative and a document."""
-    from tests import factories
-    from tests.meetings.factories import ActionItemFactory, DocumentFactory, MinutesFactory
-
     representative = users["representative"].representatives.get()
     meeting = factories.MeetingFactory(host=representative.municipality)
     for position in range(3):
@@ -143,8 +144,6 @@ def meeting_args(users):
 
 
 def outbox_content(users):
-    from tests.notifications.factories import OutgoingMessageFactory
-
     meeting = _meeting_with_content(users)
     OutgoingMessageFactory(meeting=meeting, recipient_label="Erika Muster (Werdohl)")
     OutgoingMessageFactory(meeting=meeting, state="failed", last_error="550 Mailbox unavailable")
@@ -152,16 +151,12 @@ def outbox_content(users):
 
 
 def meeting_mail_args(users):
-    from tests.notifications.factories import OutgoingMessageFactory
-
     meeting = _meeting_with_content(users)
     OutgoingMessageFactory(meeting=meeting, state="failed", last_error="550 Mailbox unavailable")
     return [f"meetings.meeting:{meeting.pk}"]
 
 
 def practice_args(users):
-    from tests import factories
-
     representative = users["representative"].representatives.get()
     practice = factories.PracticeFactory(
         title="Willkommenstasche",
@@ -176,8 +171,6 @@ def municipality_args(users):
 
 
 def listing_content(users):
-    from tests import factories
-
     representative = users["representative"].representatives.get()
     factories.PracticeFactory(title="Dorfladen", municipalities=[representative.municipality])
     _meeting_with_content(users)
@@ -216,9 +209,6 @@ MAIN_PAGES += [
 
 def respond_by_link_args(users):
     """A valid one-click response link of the representative's invitation."""
-    from meetings.tokens import response_token
-    from tests import factories
-
     representative = users["representative"].representatives.get()
     invitation = factories.InvitationFactory(representative=representative)
     return [response_token(invitation, "accepted")]
@@ -226,9 +216,6 @@ def respond_by_link_args(users):
 
 def portal_invitation_args(users):
     """An open portal invitation for a representative without an account yet."""
-    from members.services import portal_invitation_create, portal_invitation_token
-    from tests import factories
-
     invitation = portal_invitation_create(
         representative=factories.RepresentativeFactory(email="neu@example.org"),
         invited_by=users["staff"],

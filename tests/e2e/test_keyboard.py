@@ -2,7 +2,16 @@
 
 import pytest
 
-from tests.factories import PASSWORD
+from meetings.models import AgendaItem, Invitation
+from tests.factories import (
+    PASSWORD,
+    AgendaItemFactory,
+    DistrictFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MunicipalityFactory,
+)
+from tests.practices.factories import IndexedPracticeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -87,9 +96,6 @@ def log_in_as(page, live_server, user):
 
 
 def test_respond_to_an_invitation_with_the_keyboard_only(page, live_server, representative_user):
-    from meetings.models import Invitation
-    from tests.factories import InvitationFactory, MeetingFactory
-
     representative = representative_user.representatives.get()
     meeting = MeetingFactory(title="Digitaler Austausch", host=representative.municipality)
     invitation = InvitationFactory(meeting=meeting, representative=representative)
@@ -110,8 +116,6 @@ def test_respond_to_an_invitation_with_the_keyboard_only(page, live_server, repr
 
 
 def test_search_the_library_with_the_keyboard_only(page, live_server, representative_user):
-    from tests.practices.factories import IndexedPracticeFactory
-
     IndexedPracticeFactory(title="Willkommenstasche")
     IndexedPracticeFactory(title="Dorfladen")
     log_in_as(page, live_server, representative_user)
@@ -128,9 +132,6 @@ def test_search_the_library_with_the_keyboard_only(page, live_server, representa
 
 
 def test_build_an_agenda_with_the_keyboard_only(page, live_server, staff_user):
-    from meetings.models import AgendaItem
-    from tests.factories import MeetingFactory
-
     meeting = MeetingFactory(title="Agenda per Tastatur")
     log_in_as(page, live_server, staff_user)
     page.goto(f"{live_server.url}/treffen/{meeting.pk}/tagesordnung/")
@@ -152,9 +153,6 @@ def test_build_an_agenda_with_the_keyboard_only(page, live_server, staff_user):
 def test_arrowing_through_a_filter_keeps_the_page_until_the_filters_are_applied(
     page, live_server, representative_user
 ):
-    from tests.factories import DistrictFactory, MunicipalityFactory
-    from tests.practices.factories import IndexedPracticeFactory
-
     for district_name, title in [("Kreis Olpe", "Dorfladen"), ("Kreis Soest", "Neubürgerfest")]:
         municipality = MunicipalityFactory(district=DistrictFactory(name=district_name))
         IndexedPracticeFactory(title=title, municipalities=[municipality])
@@ -190,8 +188,6 @@ def wait_for_agenda_row(page, *, index, item):
 def test_moving_an_agenda_item_keeps_focus_on_it_and_announces_its_position(
     page, live_server, staff_user
 ):
-    from tests.factories import AgendaItemFactory, MeetingFactory
-
     meeting = MeetingFactory(title="Agenda umstellen")
     first = AgendaItemFactory(meeting=meeting, position=0, title="Begrüßung")
     AgendaItemFactory(meeting=meeting, position=1, title="Willkommenstasche")

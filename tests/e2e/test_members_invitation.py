@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from members.models import Representative
+from roundtable.celery import app
 from tests.factories import PASSWORD, RepresentativeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,8 +16,6 @@ NEW_PASSWORD = "Sauerland-Kaffee-2026"
 def eager_celery():
     # The invitation task runs inside the live server's thread, so the mail lands in
     # Django's in-memory outbox (django.core.mail.outbox) of this test process.
-    from roundtable.celery import app
-
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

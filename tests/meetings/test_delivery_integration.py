@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings import services as meeting_services
+from notifications import tasks
 from notifications.models import OutgoingMessage
 from realparts import (
     RedisServer,
@@ -90,8 +91,6 @@ def test_invitations_committed_by_a_process_that_died_are_sent_by_the_sweep_once
     """The web process commits the invitations and dies before the expansion is published
     (here: publishing fails); the sweep, as beat runs it, expands the mailing and a real
     worker sends each invitation once, though the sweep runs twice."""
-    from notifications import tasks
-
     settings.NOTIFICATIONS_QUEUED_GRACE_SECONDS = 0
     starts_at = (timezone.now() + timedelta(days=14)).replace(microsecond=0)
     meeting = MeetingFactory(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Document, Invitation, Meeting, Minutes
+from meetings.selectors import MEETINGS_PER_PAGE
 from meetings.tokens import response_token
 from tests.factories import (
     AgendaItemFactory,
@@ -416,8 +417,6 @@ def test_query_count_of_the_response_overview_stays_constant(client_for, staff_u
 
 
 def test_list_pages_upcoming_and_past_meetings_separately(client_for, staff_user):
-    from meetings.selectors import MEETINGS_PER_PAGE
-
     now = timezone.now()
     for days in range(1, MEETINGS_PER_PAGE + 2):
         MeetingFactory(starts_at=now + timedelta(days=days))

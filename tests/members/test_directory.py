@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -10,6 +12,7 @@ from tests.factories import (
     NetworkMembershipFactory,
     PracticeFactory,
     RepresentativeFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +36,6 @@ def test_directory_permissions(role, status, role_users, client_for):
 
 
 def test_directory_refuses_account_without_member(client_for):
-    from tests.factories import UserFactory
-
     response = client_for(UserFactory()).get(reverse("members:directory"))
 
     assert response.status_code == 403
@@ -72,9 +73,6 @@ def _members(count):
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_directory_query_count_is_constant(count, representative_user, client_for, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     _members(count)
     client = client_for(representative_user)
     with CaptureQueriesContext(connection) as queries:
@@ -155,9 +153,6 @@ def _municipality_with_history(municipality, count):
 
 
 def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(staff_user)
     url = reverse("members:municipality_detail", args=[municipality.slug])
     _municipality_with_history(municipality, 1)

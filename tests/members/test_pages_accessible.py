@@ -2,6 +2,7 @@ import html5lib
 import pytest
 from django.urls import reverse
 
+from members.services import portal_invitation_token
 from tests.factories import RepresentativeFactory
 from tests.members.factories import PortalInvitationFactory
 
@@ -51,8 +52,6 @@ def test_municipality_page_is_accessible(municipality, staff_user, client_for):
 
 
 def test_invitation_page_is_accessible(municipality, client):
-    from members.services import portal_invitation_token
-
     invitation = PortalInvitationFactory(representative__municipality=municipality)
 
     response = client.get(

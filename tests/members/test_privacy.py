@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from meetings.models import Invitation
@@ -51,8 +52,6 @@ def open_person(municipality):
 def test_visible_contact_fields_per_role(
     role, private_visible, open_visible, role_users, private_person, open_person
 ):
-    from django.contrib.auth.models import AnonymousUser
-
     viewer = role_users[role] or AnonymousUser()
 
     assert visible_contact_fields(viewer, private_person) == private_visible

@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.utils import timezone
 
 from members import permissions
 
@@ -16,8 +18,6 @@ EXPECTED = {
 
 @pytest.mark.parametrize("role", EXPECTED)
 def test_role_matrix(role, role_users):
-    from django.contrib.auth.models import AnonymousUser
-
     user = role_users[role] or AnonymousUser()
 
     actual = (
@@ -32,8 +32,6 @@ def test_role_matrix(role, role_users):
 
 
 def test_representative_with_ended_membership_is_no_longer_a_member(representative_user):
-    from django.utils import timezone
-
     representative_user.representatives.update(
         ends_on=timezone.localdate() - timezone.timedelta(days=1)
     )
@@ -47,8 +45,6 @@ def test_current_municipality(representative_user, municipality):
 
 
 def test_staff_group_has_app_permissions_but_not_user_management():
-    from django.contrib.auth.models import Group
-
     group = Group.objects.get(name=permissions.STAFF_GROUP_NAME)
     codenames = set(group.permissions.values_list("codename", flat=True))
 

@@ -18,6 +18,7 @@ from notifications import kinds, services, tasks
 from notifications.kinds import MailingRecipient, MessageContent, MessageKind
 from notifications.models import Mailing, OutgoingMessage, scope_for
 from tests.factories import MeetingFactory, RepresentativeFactory
+from tests.notifications.factories import OutgoingMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -327,8 +328,6 @@ def test_batches_are_published_in_the_configured_size(
 
 
 def test_sent_bodies_are_purged_after_the_retention_period_and_the_record_stays(settings):
-    from tests.notifications.factories import OutgoingMessageFactory
-
     settings.NOTIFICATIONS_BODY_RETENTION_DAYS = 180
     now = timezone.now()
     old = OutgoingMessageFactory(
@@ -356,8 +355,6 @@ def test_the_purge_is_in_the_beat_schedule(settings):
 
 
 def test_anonymising_a_person_blanks_their_mail_and_leaves_others_alone(django_user_model):
-    from tests.notifications.factories import OutgoingMessageFactory
-
     user = django_user_model.objects.create_user("erika@example.org", "x")
     theirs = OutgoingMessageFactory(
         recipient_user=user, recipient_email="erika@example.org", recipient_label="Erika M."

@@ -13,6 +13,7 @@ from notifications import kinds, services, tasks
 from notifications.models import OutgoingMessage, scope_for
 from notifications.selectors import messages_needing_requeue_ids
 from notifications.services import InvalidTransition, MessageAttachment
+from roundtable.celery import app
 from tests.factories import MeetingFactory
 from tests.notifications.factories import OutgoingMessageFactory
 
@@ -501,8 +502,6 @@ def test_messages_requeue_stuck_stops_while_the_broker_is_down(monkeypatch):
 
 
 def test_sweep_is_in_the_beat_schedule():
-    from roundtable.celery import app
-
     entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "notifications.messages_requeue_stuck" in entries
     app.loader.import_default_modules()

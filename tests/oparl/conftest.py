@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+import rfc3339_validator
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -45,8 +46,6 @@ def _format_checker() -> jsonschema.FormatChecker:
             return True
         if not OPARL_DATE_TIME.match(value):
             raise ValueError(f"not yyyy-mm-ddThh:mm:ss±hh:mm: {value}")
-        import rfc3339_validator
-
         return rfc3339_validator.validate_rfc3339(value)
 
     return checker

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from meetings import services as meeting_services
 from members import services as member_services
+from tests import factories
 from tests.oparl.conftest import SECRETS, api
 
 pytestmark = pytest.mark.django_db
@@ -163,8 +164,6 @@ def test_every_id_answers_the_object_listed_and_every_link_resolves(
 def test_pagination_visits_every_object_exactly_once_while_others_insert(
     oparl, oparl_schemas, public_record
 ):
-    from tests import factories
-
     url = api("body/1/organization")
     page = oparl.get(url, limit="3")
     seen = [obj["id"] for obj in page["data"]]
@@ -238,8 +237,6 @@ def test_modified_since_returns_exactly_the_changed_and_the_withdrawn_objects(
 
 
 def _user_for(representative):
-    from tests import factories
-
     user = factories.UserFactory(email=representative.email)
     representative.user = user
     representative.save()

@@ -1,10 +1,13 @@
 """What every answer of the interface promises: JSON, CORS, errors as OParl errors, filters."""
 
+import hashlib
 import json
 
 import pytest
 
+from meetings import services
 from oparl.views import LIST_SECTIONS
+from tests import factories
 from tests.oparl.conftest import api
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +75,6 @@ def test_an_unencoded_plus_in_the_offset_is_understood(oparl, public_record):
 
 
 def test_limit_is_capped_and_the_filters_stay_in_every_link(oparl, public_record):
-    from tests import factories
-
     for _ in range(3):
         factories.MunicipalityFactory()
     page = oparl.get(
@@ -146,8 +147,6 @@ def test_files_are_served_inline_at_access_url_and_as_attachment_at_download_url
     assert download["Content-Disposition"].startswith("attachment; filename=")
     assert b"".join(access.streaming_content) == b"%PDF-1.4\n%test\n"
     assert document["size"] == 15
-    import hashlib
-
     assert document["sha512Checksum"] == hashlib.sha512(b"%PDF-1.4\n%test\n").hexdigest()
     minutes_access = oparl.response(minutes["accessUrl"])
     assert minutes_access.content.decode() == "## Ergebnis\n\nAlle stimmten zu."
@@ -155,8 +154,6 @@ def test_files_are_served_inline_at_access_url_and_as_attachment_at_download_url
 
 
 def test_a_removed_file_answers_410_and_a_tombstone(oparl, public_record):
-    from meetings import services
-
     attachment_url = api(f"file/attachment/{public_record.attachment.pk}")
     document = public_record.meeting.documents.get(title="Präsentation")
     document_pk = document.pk

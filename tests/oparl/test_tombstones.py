@@ -9,6 +9,7 @@ from members import services as member_services
 from oparl import selectors
 from oparl.models import Tombstone
 from practices.models import Practice
+from tests import factories
 from tests.oparl.conftest import api
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +113,6 @@ def test_unlinking_the_example_from_an_agenda_item_deletes_the_consultation(opar
 
 
 def test_deleting_the_account_withdraws_the_person(oparl, public_record):
-    from tests import factories
-
     record = public_record
     user = factories.UserFactory(email=record.listed.email)
     record.listed.user = user

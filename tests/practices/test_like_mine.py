@@ -4,7 +4,12 @@ import pytest
 from django.urls import reverse
 
 from practices.selectors import practice_search, practice_search_page, practices_similar
-from tests.factories import MunicipalityFactory, NetworkMembershipFactory, TopicFactory
+from tests.factories import (
+    MunicipalityFactory,
+    NetworkMembershipFactory,
+    RepresentativeUserFactory,
+    TopicFactory,
+)
 from tests.practices.factories import AdoptionFactory, IndexedPracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +89,6 @@ def test_similar_examples_use_text_topic_size_and_district(municipality, represe
 
 
 def test_like_mine_counts_are_not_shared_between_municipalities(region, client_for):
-    from tests.factories import RepresentativeUserFactory
-
     far_away = MunicipalityFactory(population=900000)
     url = reverse("practices:list")
     own = client_for(RepresentativeUserFactory(representative=region["like_municipality"]))

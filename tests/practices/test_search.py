@@ -3,7 +3,8 @@ from django.db import connection
 
 from practices import search
 from practices.selectors import practice_search, practice_search_page
-from practices.services import practice_search_index_update
+from practices.services import practice_search_index_update, practice_update
+from tests.factories import MunicipalityFactory, TopicFactory
 from tests.practices.factories import IndexedPracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,6 @@ def test_search_ranks_title_over_summary_over_sections(representative_user):
 def test_search_index_follows_municipality_changes(corpus, representative_user):
     werdohl_practice, _other = corpus
     assert titles(representative_user, q="Neuenrade") == []
-    from tests.factories import MunicipalityFactory
 
     werdohl_practice.municipalities.add(MunicipalityFactory(name="Neuenrade"))
     practice_search_index_update(practice_ids=[werdohl_practice.pk])
@@ -123,9 +123,6 @@ def test_simple_search_without_postgresql_finds_variants(
 
 
 def test_service_update_keeps_the_index_current_for_topics(corpus, role_users, municipality):
-    from practices.services import practice_update
-    from tests.factories import TopicFactory
-
     werdohl_practice, _other = corpus
     werdohl_practice.status = "draft"
     werdohl_practice.save()

@@ -1,6 +1,7 @@
 """German search: compounds, umlaut transcriptions, typos, suggestions (issue's first list)."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from practices import search
 from practices.selectors import practice_search, practice_search_page
@@ -102,8 +103,6 @@ def test_did_you_mean_never_offers_a_word_only_members_may_see(municipality):
 
 
 def _anonymous():
-    from django.contrib.auth.models import AnonymousUser
-
     return AnonymousUser()
 
 

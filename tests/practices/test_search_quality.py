@@ -7,7 +7,7 @@ the right examples further down, fails here.
 import pytest
 
 from tests.factories import RepresentativeUserFactory
-from tests.practices.search_corpus import corpus_load, judged_queries, search_quality
+from tests.practices.search_corpus import corpus_data, corpus_load, judged_queries, search_quality
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,6 @@ def quality():
 
 
 def test_judged_set_has_at_least_forty_queries_with_existing_examples():
-    from tests.practices.search_corpus import corpus_data
-
     slugs = {row["slug"].removeprefix("korpus-") for row in corpus_data()["practices"]}
     queries = judged_queries()
 

@@ -6,7 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from practices import services
 from practices.models import Practice, PracticeAttachment
+from practices.services import NewAttachment
 from tests.practices.factories import IndexedPracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +103,6 @@ def test_too_large_file_is_refused_on_edit_and_nothing_changes(
 
 
 def test_failure_after_storing_removes_the_files(role_users, settings, monkeypatch):
-    from practices import services
-    from practices.services import NewAttachment
-
     def broken_index(**kwargs):
         raise RuntimeError("index down")
 

@@ -10,6 +10,7 @@ from tests.factories import (
     AgendaItemFactory,
     MunicipalityFactory,
     NetworkFactory,
+    RepresentativeFactory,
     TopicFactory,
 )
 from tests.practices.factories import AdoptionFactory, IndexedPracticeFactory
@@ -330,8 +331,6 @@ def test_adoption_is_shown_and_recorded_once(role_users, client_for, municipalit
 
 
 def test_contact_respects_visibility_choices(role_users, client_for, municipality):
-    from tests.factories import RepresentativeFactory
-
     contact = RepresentativeFactory(
         municipality=municipality,
         email="kontakt@example.org",

@@ -1,5 +1,10 @@
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
+
+from roundtable.models import LegalPage
+from tests.factories import MeetingFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +50,6 @@ def test_anonymous_start_page_describes_the_round_table_without_member_content(c
 def test_member_start_page_shows_next_meetings_and_newest_practices(
     client_for, representative_user
 ):
-    from tests.factories import MeetingFactory, PracticeFactory
-
     MeetingFactory(title="Digitaler Austausch")
     PracticeFactory(title="Willkommenstasche")
 
@@ -80,8 +83,6 @@ def test_default_privacy_policy_states_what_the_export_holds_and_what_a_deletion
 
 
 def test_legal_page_edited_by_staff_replaces_default_and_is_sanitised(client):
-    from roundtable.models import LegalPage
-
     LegalPage.objects.create(
         kind="imprint",
         language="de",
@@ -123,9 +124,6 @@ def test_content_security_policy_forbids_inline_scripts(client):
 
 
 def test_favicon_ico_leads_to_the_portal_icon(client):
-    from django.contrib.staticfiles import finders
-    from django.templatetags.static import static
-
     response = client.get("/favicon.ico")
 
     assert response.status_code == 302

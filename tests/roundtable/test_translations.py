@@ -2,6 +2,7 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.urls import reverse
 
 
 def test_german_translation_is_complete():
@@ -30,8 +31,6 @@ def test_german_translation_uses_the_formal_address():
 def test_admin_date_picker_names_its_shortcuts_in_german(client_for, admin_user):
     # Django's catalog lacks these; English accessible names beside German text broke
     # WCAG 2.5.3 (label in name) on every admin form with a date.
-    from django.urls import reverse
-
     client = client_for(admin_user)
     client.cookies["django_language"] = "de"
 

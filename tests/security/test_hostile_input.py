@@ -8,6 +8,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meetings.models import AgendaItem, Invitation, Meeting, Minutes
+from members.models import Municipality, Representative, User
+from practices.models import Practice
 from tests.security.hostile import SCRIPT, hostile_value
 
 pytestmark = pytest.mark.django_db
@@ -189,10 +192,6 @@ FORMS = [
 
 def snapshot(exclude):
     """Everything a hostile form post must leave alone, less what the form may change."""
-    from meetings.models import AgendaItem, Invitation, Meeting, Minutes
-    from members.models import Municipality, Representative, User
-    from practices.models import Practice
-
     tables = {
         "users": User.objects.values_list("pk", "email", "is_staff", "is_superuser", "language"),
         "municipalities": Municipality.objects.values(),

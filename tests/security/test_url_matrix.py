@@ -2,6 +2,8 @@
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from members.services import STAFF_APPS, STAFF_EXCLUDED_MODELS
@@ -28,9 +30,6 @@ def classify_admin(name):
 
 
 def _admin_can_add(name):
-    from django.contrib import admin
-    from django.test import RequestFactory
-
     if not name.endswith("_add"):
         return True
     for model, model_admin in admin.site._registry.items():

@@ -14,6 +14,11 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from members.models import District, Municipality
+from practices.models import Practice, Topic
+from practices.selectors import practice_search
+from practices.services import practice_search_index_update
+
 HERE = Path(__file__).resolve().parent
 SLUG_PREFIX = "korpus-"
 CUTOFF = 10
@@ -42,10 +47,6 @@ def judged_queries() -> list[dict]:
 def corpus_load() -> dict[str, int]:
     """Create the corpus's districts, municipalities and published, public examples;
     returns the practice id per slug. The search index is kept by the services' function."""
-    from members.models import District, Municipality
-    from practices.models import Practice, Topic
-    from practices.services import practice_search_index_update
-
     data = corpus_data()
     districts = {}
     for row in data["districts"]:
@@ -127,8 +128,6 @@ class Quality:
 def search_quality(*, user) -> Quality:
     """Run every judged query through the library's search as `user` would, counting only
     the corpus's examples (other rows, e.g. the benchmark's scale data, are skipped)."""
-    from practices.selectors import practice_search
-
     outcomes = []
     for judged in judged_queries():
         result = practice_search(user=user, params={"q": judged["q"]}, with_facets=False)
