@@ -214,6 +214,78 @@ MAIN_PAGES += [
 ]
 
 
+def held_meeting_args(users):
+    """A meeting that has started, with accepted invitations: attendance and minutes open."""
+    from tests import factories
+
+    meeting = factories.HeldMeetingFactory()
+    factories.InvitationFactory(meeting=meeting, response="accepted")
+    factories.InvitationFactory(meeting=meeting)
+    return [meeting.pk]
+
+
+def action_item_args(users):
+    from tests.meetings.factories import ActionItemFactory
+
+    item = ActionItemFactory(what="Flyer drucken")
+    return [item.meeting_id, item.pk]
+
+
+def action_items_content(users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings.factories import ActionItemFactory
+
+    ActionItemFactory(what="Offen")
+    ActionItemFactory(what="Überfällig", due_on=timezone.localdate() - timedelta(days=2))
+    ActionItemFactory(what="Erledigt", status="done")
+    return []
+
+
+def own_action_items_content(users):
+    from tests.meetings.factories import ActionItemFactory
+
+    municipality = users["representative"].representatives.get().municipality
+    ActionItemFactory(what="Eigene Aufgabe", owner_municipality=municipality)
+    return []
+
+
+def series_args(users):
+    from tests import factories
+
+    return [factories.SeriesFactory().pk]
+
+
+def network_args(users):
+    from tests import factories
+
+    # Called once per role in some tests: a network of its own each time.
+    network = factories.NetworkFactory()
+    representative = users["representative"].representatives.get()
+    factories.NetworkMembershipFactory(
+        network=network, municipality=representative.municipality, role="pioneer"
+    )
+    factories.MeetingFactory(audience={"networks": [network.pk]})
+    factories.PracticeFactory(network=network)
+    return [network.slug]
+
+
+MAIN_PAGES += [
+    MainPage("staff", "meetings:attendance", held_meeting_args, label="held"),
+    MainPage("staff", "meetings:minutes", held_meeting_args, label="held"),
+    MainPage("staff", "meetings:remind_open", meeting_args),
+    MainPage("staff", "meetings:action_item_list", action_items_content),
+    MainPage("staff", "meetings:action_item_edit", action_item_args),
+    MainPage("staff", "meetings:series_list", lambda users: series_args(users) and []),
+    MainPage("staff", "meetings:series_create"),
+    MainPage("staff", "meetings:series_edit", series_args),
+    *(MainPage(role, "members:network_detail", network_args) for role in MEMBER_ROLES),
+    MainPage("representative", "home", own_action_items_content, label="with-action-items"),
+]
+
+
 def respond_by_link_args(users):
     """A valid one-click response link of the representative's invitation."""
     from meetings.tokens import response_token
