@@ -198,7 +198,9 @@ def reminder_sweep_2000(context, *, limit: int | None = None) -> dict:
                 starts_at=now + timedelta(days=6),
                 ends_at=now + timedelta(days=6, hours=2),
             )
-            Meeting.objects.exclude(pk__in=meetings.values("pk")).update(status=Meeting.Status.HELD)
+            Meeting.objects.exclude(pk__in=meetings.values("pk")).update(
+                status=Meeting.Status.CANCELLED
+            )
             Invitation.objects.update(created_at=now - timedelta(days=30))
             started = time.perf_counter()
             queued = messages.meeting_reminders_send(now=now)

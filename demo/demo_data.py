@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -162,6 +164,17 @@ def _networks():
     return perspektive, smart
 
 
+# Staff and admins must log in with a second factor. The demo accounts share this publicly
+# known TOTP secret: add it to an authenticator app (or compute the code with
+# ``oathtool --totp -b <secret>``). Never use it outside the demo.
+DEMO_TOTP_SECRET = "KRUGKIDROVUGKIDSOVXGIZLSEBKGS43D"
+
+
+def _second_factor(user) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
     region_load()
@@ -169,9 +182,11 @@ def demo_data_load() -> list[DemoLogin]:
     agency = _organisations()
 
     admin_login, staff_login, werdohl_login, olpe_login = DEMO_LOGINS
-    _user(admin_login.email, admin_login.name, is_superuser=True)
+    admin_user = _user(admin_login.email, admin_login.name, is_superuser=True)
     staff_user = _user(staff_login.email, staff_login.name, is_staff=True)
     staff_user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    for user in (admin_user, staff_user):
+        _second_factor(user)
     _representative(
         agency,
         email=staff_login.email,
@@ -403,7 +418,8 @@ def _earlier_meetings(series, agency, staff_user, perspektive, smart):
                     else ""
                 ),
                 "venue": "" if demo.online else f"Rathaus {host.name}",
-                "status": Meeting.Status.HELD,
+                # Sent out; held follows from the past start time.
+                "status": Meeting.Status.SCHEDULED,
                 "organiser": staff_user,
             },
         )
@@ -461,6 +477,7 @@ def _earlier_meetings(series, agency, staff_user, perspektive, smart):
             if still_open
             else day + timedelta(days=60),
             status=ActionItem.Status.OPEN if still_open else ActionItem.Status.DONE,
+            closed_at=None if still_open else starts_at + timedelta(days=30),
         )
         if demo.number % 4 == 0:
             ActionItem.objects.create(
@@ -469,6 +486,7 @@ def _earlier_meetings(series, agency, staff_user, perspektive, smart):
                 owner_municipality=agency,
                 due_on=day + timedelta(days=90),
                 status=ActionItem.Status.DROPPED,
+                closed_at=starts_at + timedelta(days=30),
             )
 
 

@@ -214,9 +214,7 @@ def scale_data_generate(*, seed: int = 2026, size: ScaleSize = ScaleSize()) -> d
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(hours=2),
                 online_url="https://konferenz.example.org/raum",
-                status=Meeting.Status.HELD
-                if starts_at < timezone.now()
-                else Meeting.Status.SCHEDULED,
+                status=Meeting.Status.SCHEDULED,
             )
         )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
@@ -246,7 +244,7 @@ def scale_data_generate(*, seed: int = 2026, size: ScaleSize = ScaleSize()) -> d
                     responded_at=None
                     if response == "open"
                     else meeting.starts_at - timedelta(days=3),
-                    attended=(response == "accepted") if meeting.status == "held" else None,
+                    attended=(response == "accepted") if meeting.has_started else None,
                 )
             )
     AgendaItem.objects.bulk_create(agenda_items, batch_size=BATCH)

@@ -8,8 +8,11 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # Sections of the members' pages (members.sections): members cannot import meetings.
-        from meetings.selectors import municipality_meetings_section  # noqa: PLC0415
-        from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
+        from meetings.selectors import (  # noqa: PLC0415
+            municipality_meetings_section,
+            network_meetings_section,
+        )
+        from members.sections import MUNICIPALITY, NETWORK, section_register  # noqa: PLC0415
 
         section_register(page=MUNICIPALITY, provider=municipality_meetings_section)
 
@@ -23,3 +26,4 @@ class MeetingsConfig(AppConfig):
         personal_data_register(
             name="meetings", export=meetings_personal_data, erase=meetings_personal_data_erase
         )
+        section_register(page=NETWORK, provider=network_meetings_section)

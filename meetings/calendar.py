@@ -96,7 +96,9 @@ def _event(
         address = vCalAddress(f"mailto:{attendee.email}")
         address.params["cn"] = vText(attendee.full_name)
         address.params["role"] = vText("REQ-PARTICIPANT")
-        address.params["rsvp"] = vText("TRUE")
+        # The portal does not read the organiser's mailbox, so calendar programs must not
+        # send iMIP replies there; people answer with the links in the mail (README, Mail).
+        address.params["rsvp"] = vText("FALSE")
         event.add("attendee", address, encode=0)
     if with_alarms and not cancelled:
         for alarm in _alarms(meeting):

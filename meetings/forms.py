@@ -21,7 +21,7 @@ from meetings.models import (
     validate_meeting_time,
 )
 from meetings.services import MEETING_FIELDS
-from members.models import District, Municipality, Network, Representative
+from members.models import District, Municipality, Network, NetworkMembership, Representative
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -105,10 +105,58 @@ class MeetingForm(forms.ModelForm):
         pass
 
 
+class ReminderOffsetsField(forms.CharField):
+    """Days before a meeting, written as "7, 1": whole numbers from 1 to 365, each once."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(days) for days in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        days = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= 365:
+                raise forms.ValidationError(
+                    _("Please enter whole numbers of days from 1 to 365, separated by commas.")
+                )
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+
 class SeriesForm(forms.ModelForm):
+    reminder_offsets = ReminderOffsetsField(
+        label=_("Reminders (days before)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example “7, 1”: a week and a day before. Leave empty for no reminders."),
+    )
+
     class Meta:
         model = Series
-        fields = ["name", "slug", "description", "reminder_offsets"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "reminder_offsets",
+            "host_rotation",
+            "default_duration_minutes",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_default_duration_minutes(self):
+        value = self.cleaned_data["default_duration_minutes"]
+        if not 15 <= value <= 24 * 60:
+            raise forms.ValidationError(_("Please enter between 15 and 1440 minutes."))
+        return value
+
+    def _post_clean(self):
+        # The service saves (and checks uniqueness); the form only validates its fields.
+        pass
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -167,6 +215,12 @@ class AudienceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    network_tiers = forms.MultipleChoiceField(
+        label=_("Tiers of a network"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example only the pioneer municipalities of a project."),
+    )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Single municipalities"),
         queryset=Municipality.objects.filter(is_active=True),
@@ -184,12 +238,24 @@ class AudienceForm(forms.Form):
         self.fields["representatives"].queryset = Representative.objects.current().select_related(
             "municipality"
         )
+        self.fields["network_tiers"].choices = [
+            (f"{network.pk}:{role}", f"{network.name}: {label}")
+            for network in Network.objects.order_by("name")
+            for role, label in NetworkMembership.Role.choices
+        ]
 
     def clean(self):
         data = super().clean()
         if not any(
             data.get(name)
-            for name in ("all_active", "districts", "networks", "municipalities", "representatives")
+            for name in (
+                "all_active",
+                "districts",
+                "networks",
+                "network_tiers",
+                "municipalities",
+                "representatives",
+            )
         ):
             raise forms.ValidationError(_("Please choose at least one group or person."))
         return data
@@ -201,6 +267,7 @@ class AudienceForm(forms.Form):
             "all_active": bool(data.get("all_active")),
             "districts": [obj.pk for obj in data.get("districts") or []],
             "networks": [obj.pk for obj in data.get("networks") or []],
+            "network_tiers": list(data.get("network_tiers") or []),
             "municipalities": [obj.pk for obj in data.get("municipalities") or []],
             "representatives": [obj.pk for obj in data.get("representatives") or []],
         }
@@ -299,9 +366,28 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_representative"].queryset = Representative.objects.select_related(
-            "municipality"
-        )
+        self.fields["owner_municipality"].queryset = Municipality.objects.filter(is_active=True)
+        self.fields["owner_municipality"].required = True
+        self.fields[
+            "owner_representative"
+        ].queryset = Representative.objects.current().select_related("municipality")
+        self.fields["due_on"].required = True
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if self.instance.pk is None and due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date must not be in the past."))
+        return due_on
+
+    def clean(self):
+        data = super().clean()
+        person, municipality = data.get("owner_representative"), data.get("owner_municipality")
+        if person and municipality and person.municipality_id != municipality.pk:
+            self.add_error(
+                "owner_representative",
+                _("The responsible person must represent the responsible municipality."),
+            )
+        return data
 
     def _post_clean(self):
         pass
@@ -309,6 +395,38 @@ class ActionItemForm(forms.ModelForm):
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
+
+
+class ActionItemFilterForm(forms.Form):
+    """Filters of the list of action items across meetings (GET)."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Responsible municipality"),
+        queryset=Municipality.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All municipalities"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("open", _("Open")),
+            ("overdue", _("Overdue")),
+            ("done", _("Done")),
+            ("dropped", _("Dropped")),
+        ],
+    )
+
+    def filters(self) -> dict:
+        """The valid filters; invalid values count as not set."""
+        if not self.is_valid():
+            return {"municipality_id": None, "status": ""}
+        municipality = self.cleaned_data.get("municipality")
+        return {
+            "municipality_id": municipality.pk if municipality else None,
+            "status": self.cleaned_data.get("status") or "",
+        }
 
 
 class AttendanceForm(forms.Form):

@@ -34,7 +34,12 @@ from django.utils.translation import gettext_lazy
 
 from meetings.calendar import meeting_ics
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
-from meetings.selectors import agenda_with_times
+from meetings.selectors import (
+    agenda_with_times,
+    invitations_to_remind_now,
+    nudge_now_key,
+    reminder_offsets,
+)
 from meetings.tokens import response_url
 from members.models import Representative
 from notifications import kinds
@@ -63,12 +68,12 @@ class Kind:
 
 Response = Invitation.Response
 
-# Meetings of no series are reminded at the series' default offsets.
-DEFAULT_REMINDER_OFFSETS = (7, 1)
 # Fields whose change makes people's plans wrong (time, place, online link). A change of the
 # format moves people between the room and the video call, so it counts as a place change.
-UPDATE_FIELDS = ("starts_at", "ends_at", "venue", "online_url", "format")
+UPDATE_FIELDS = ("title", "starts_at", "ends_at", "venue", "online_url", "format", "agenda")
 CHANGE_TEXTS = {
+    "title": gettext_lazy("The title has changed."),
+    "agenda": gettext_lazy("The agenda has changed."),
     "starts_at": gettext_lazy("The start time has changed."),
     "ends_at": gettext_lazy("The end time has changed."),
     "venue": gettext_lazy("The venue has changed."),
@@ -107,10 +112,9 @@ def _organiser_headers(meeting: Meeting) -> dict:
 
 
 def _unsubscribe_headers() -> dict:
-    # Reminders are periodic mail, so RFC 2369 asks for List-Unsubscribe. There is no
-    # automatic opt-out (reminders belong to a membership duty), so the header points to the
-    # profile page and to the office's address, where people can ask to be left out; no
-    # RFC 8058 one-click header, because one click would not actually unsubscribe anybody.
+    # Reminders are periodic mail, so RFC 2369 asks for List-Unsubscribe. It points to the
+    # profile page, where people switch reminders off (User.meeting_reminders), and to the
+    # office's address; no RFC 8058 one-click header, as the switch needs a signed-in person.
     profile = f"{settings.SITE_URL}{reverse('members:profile')}"
     return {"List-Unsubscribe": f"<{profile}>, <mailto:{settings.PORTAL_CONTACT_EMAIL}>"}
 
@@ -165,7 +169,9 @@ def _meetings_of(mailings) -> dict[int, Meeting]:
     ids = {mailing.about_id for mailing in mailings}
     return {
         meeting.pk: meeting
-        for meeting in Meeting.objects.filter(pk__in=ids).select_related("organiser", "series")
+        for meeting in Meeting.objects.filter(pk__in=ids).select_related(
+            "organiser", "series", "host"
+        )
     }
 
 
@@ -362,7 +368,7 @@ def _invitations_of(messages) -> dict[int, Invitation]:
     invitations = {
         invitation.pk: invitation
         for invitation in Invitation.objects.filter(pk__in=ids).select_related(
-            "representative__user", "meeting__organiser", "meeting__series"
+            "representative__user", "meeting__organiser", "meeting__series", "meeting__host"
         )
     }
     # One meeting instance per meeting, so that its agenda is loaded once per batch.
@@ -415,6 +421,8 @@ def _invitation_contents(messages) -> dict[int, MessageContent]:
         original = substitutes_for.get(message.params.get("substitute_for_id"))
         if original is not None:
             context["substitute_for_name"] = original.representative.full_name
+            # The note the representative wrote when naming the substitute.
+            context["substitute_note"] = invitation.note
         result[message.pk] = MessageContent(
             context=context,
             attachments=[
@@ -528,20 +536,6 @@ def _minutes_contents(messages) -> dict[int, MessageContent]:
 # --- reminders ---------------------------------------------------------------------------
 
 
-def reminder_offsets(meeting: Meeting) -> list[int]:
-    """The series' offsets in days (largest first); bad entries are ignored."""
-    offsets = meeting.series.reminder_offsets if meeting.series_id else DEFAULT_REMINDER_OFFSETS
-    valid = set()
-    for offset in offsets or ():
-        try:
-            days = int(offset)
-        except (TypeError, ValueError):
-            continue
-        if days > 0:
-            valid.add(days)
-    return sorted(valid, reverse=True)
-
-
 def _reminder_key(kind: str, invitation_id: int, offset: int, starts_at: datetime) -> str:
     # UTC, so the key does not depend on the time zone the start time was loaded in.
     return f"{kind}:{invitation_id}:{offset}d:{starts_at.astimezone(UTC).isoformat()}"
@@ -628,6 +622,8 @@ def _reminder_recipients(mailings) -> dict[int, list[MailingRecipient]]:
             representative__anonymised_at__isnull=True,
         )
         .exclude(representative__email="")
+        # People who switched reminders off in their profile.
+        .exclude(representative__user__meeting_reminders=False)
         .order_by("pk")
         .values_list(
             "meeting_id",
@@ -681,6 +677,56 @@ def _reminder_recipients(mailings) -> dict[int, list[MailingRecipient]]:
                 )
             )
         result[mailing.pk] = recipients
+    return result
+
+
+def response_nudges_now_record(*, meeting: Meeting, day: date) -> int:
+    """Staff's "remind now": record the nudge for those who have not answered yet.
+
+    Returns how many people it reaches (the staff page confirms the count). Each person gets
+    at most one such nudge a day (``nudge_now_key``), however often staff press the button.
+    """
+    invitation_ids = [
+        invitation.pk for invitation in invitations_to_remind_now(meeting=meeting, day=day)
+    ]
+    if invitation_ids:
+        _record(
+            kind=Kind.RESPONSE_NUDGE,
+            meeting=meeting,
+            params={"invitation_ids": invitation_ids, "day": day.isoformat()},
+        )
+    return len(invitation_ids)
+
+
+def _nudge_now_recipients(mailings) -> dict[int, list[MailingRecipient]]:
+    all_ids = {pk for mailing in mailings for pk in mailing.params["invitation_ids"]}
+    # Whoever answered, or switched reminders off, since staff pressed the button is left out.
+    invitations = {
+        invitation.pk: invitation
+        for invitation in Invitation.objects.filter(pk__in=all_ids, response=Response.OPEN)
+        .exclude(representative__user__meeting_reminders=False)
+        .select_related("representative__user", "representative__municipality")
+    }
+    return {
+        mailing.pk: [
+            _invitation_recipient(
+                invitation,
+                key=nudge_now_key(invitation.pk, date.fromisoformat(mailing.params["day"])),
+            )
+            for pk in mailing.params["invitation_ids"]
+            if (invitation := invitations.get(pk)) is not None and invitation.representative.email
+        ]
+        for mailing in mailings
+    }
+
+
+def _response_nudge_recipients(mailings) -> dict[int, list[MailingRecipient]]:
+    """The sweep's nudges (before the meeting's reminder dates) and staff's "remind now"."""
+    now = [mailing for mailing in mailings if "invitation_ids" in mailing.params]
+    scheduled = [mailing for mailing in mailings if "invitation_ids" not in mailing.params]
+    result = _nudge_now_recipients(now) if now else {}
+    if scheduled:
+        result.update(_reminder_recipients(scheduled))
     return result
 
 
@@ -846,7 +892,7 @@ _KINDS = (
         Kind.RESPONSE_NUDGE,
         gettext_lazy("Reminder to respond"),
         _sample_reminder_context,
-        _reminder_recipients,
+        _response_nudge_recipients,
         _reminder_contents,
     ),
     (

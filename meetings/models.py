@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import BoundedTextField
@@ -43,6 +44,11 @@ def _default_reminder_offsets():
 class Series(models.Model):
     """A numbered series of meetings, e.g. "Runder Tisch – Willkommen in Südwestfalen"."""
 
+    class HostRotation(models.TextChoices):
+        NEXT_NOT_YET_HOSTED = "next", _("Next municipality (alphabetically) that has not hosted")
+        SAME_HOST = "same", _("Same host as the previous meeting")
+        NONE = "none", _("No host proposed")
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=200, unique=True)
     description = BoundedTextField(_("description"), blank=True, max_length=5000)
@@ -51,6 +57,15 @@ class Series(models.Model):
         default=_default_reminder_offsets,
         blank=True,
         help_text=_("Days before each meeting on which invited people are reminded, e.g. 7, 1."),
+    )
+    host_rotation = models.CharField(
+        _("host of the next meeting"),
+        max_length=8,
+        choices=HostRotation.choices,
+        default=HostRotation.NEXT_NOT_YET_HOSTED,
+    )
+    default_duration_minutes = models.PositiveIntegerField(
+        _("default duration (minutes)"), default=120
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -64,15 +79,29 @@ class Series(models.Model):
         return self.name
 
 
+class MeetingQuerySet(models.QuerySet):
+    def held(self, *, now=None):
+        """Meetings that took place: sent out, not cancelled, and their start has passed."""
+        return self.filter(status=Meeting.Status.SCHEDULED, starts_at__lte=now or timezone.now())
+
+
 class Meeting(models.Model):
     class Format(models.TextChoices):
         ONLINE = "online", _("Online")
         IN_PERSON = "in_person", _("In person")
         HYBRID = "hybrid", _("Hybrid")
 
+    # What staff did: drafted, sent the invitations, cancelled. Whether a meeting has been
+    # held follows from the time (see ``state``), so no action can mark a future one as held.
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SCHEDULED = "scheduled", _("Scheduled")
+        DRAFT = "draft", _("Planned")
+        SCHEDULED = "scheduled", _("Invited")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # What pages show: the status plus the clock.
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        INVITED = "invited", _("Invited")
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -128,6 +157,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -156,6 +187,21 @@ class Meeting(models.Model):
         if self.series_id and self.number:
             return f"{self.number}. {self.series}: {self.title}"
         return self.title
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.status == self.Status.CANCELLED:
+            return self.State.CANCELLED
+        if self.status == self.Status.DRAFT:
+            return self.State.PLANNED
+        return self.State.HELD if self.has_started else self.State.INVITED
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
 
 
 class AgendaItem(models.Model):
@@ -359,7 +405,7 @@ class Document(models.Model):
 
 
 class ActionItem(models.Model):
-    """An agreement from the minutes; shown again on the next meeting of the series."""
+    """An agreement from a meeting; shown on every following meeting of the series until done."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -370,12 +416,13 @@ class ActionItem(models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
     )
     what = models.CharField(_("what"), max_length=500)
+    # Required in forms and services; the column stays nullable so that a municipality can
+    # be removed without losing the agreements it once owned.
     owner_municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("responsible municipality"),
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
         related_name="action_items",
     )
     owner_representative = models.ForeignKey(
@@ -386,19 +433,30 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
+    # When it was done or dropped: earlier meetings keep showing it as open at their time.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["meeting", "due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
 
     def __str__(self):
         return self.what
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class CalendarFeed(models.Model):

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,10 +16,12 @@ from meetings.models import (
     Invitation,
     Meeting,
     Minutes,
+    Series,
 )
 from members import permissions as member_permissions
 from members.models import Municipality, NetworkMembership, Representative
 from members.sections import PageSection
+from notifications.models import Mailing, OutgoingMessage, scope_for
 
 
 def meetings_visible_to_user(*, user):
@@ -40,6 +43,33 @@ def meetings_upcoming_for_user(*, user, limit: int = 5):
     )
 
 
+def meetings_work_list(*, limit: int = 5) -> list[Meeting]:
+    """Upcoming meetings staff are working on, with answer counts and who has not answered."""
+    Response = Invitation.Response
+    return list(
+        Meeting.objects.filter(ends_at__gte=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("series", "host")
+        .annotate(
+            invitation_count=_invitation_count(),
+            accepted_count=_invitation_count(response=Response.ACCEPTED),
+            declined_count=_invitation_count(response=Response.DECLINED),
+            tentative_count=_invitation_count(response=Response.TENTATIVE),
+            open_count=_invitation_count(response=Response.OPEN),
+        )
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(response=Response.OPEN)
+                .select_related("representative", "on_behalf_of")
+                .order_by("on_behalf_of__name", "representative__last_name", "pk"),
+                to_attr="open_invitations",
+            )
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def _invitation_count(**filters):
     """Invitations per meeting as a correlated subquery: counted for the shown rows only."""
     invitations = (
@@ -53,6 +83,8 @@ def _invitation_count(**filters):
 
 
 MEETINGS_PER_PAGE = 20
+# Meetings of no series are reminded this many days before (meetings.messages uses the same).
+DEFAULT_REMINDER_OFFSETS = (7, 1)
 
 
 def meeting_list_for_user(*, user, upcoming_page=1, past_page=1) -> tuple[Page, Page]:
@@ -75,6 +107,31 @@ def meeting_list_for_user(*, user, upcoming_page=1, past_page=1) -> tuple[Page, 
         queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE
     ).get_page(past_page)
     return upcoming, past
+
+
+def series_list() -> list[Series]:
+    return list(Series.objects.annotate(meeting_count=Count("meetings")).order_by("name"))
+
+
+def reminder_offsets(meeting: Meeting) -> list[int]:
+    """The series' offsets in days (largest first); bad entries are ignored."""
+    offsets = meeting.series.reminder_offsets if meeting.series_id else DEFAULT_REMINDER_OFFSETS
+    valid = set()
+    for offset in offsets or ():
+        try:
+            days = int(offset)
+        except (TypeError, ValueError):
+            continue
+        if days > 0:
+            valid.add(days)
+    return sorted(valid, reverse=True)
+
+
+def reminder_dates(*, meeting: Meeting) -> list[datetime]:
+    """When the reminders of this meeting go out (the sweep runs every 15 minutes)."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        return []
+    return [meeting.starts_at - timedelta(days=days) for days in reminder_offsets(meeting)]
 
 
 def meeting_get(*, meeting_id: int) -> Meeting:
@@ -137,7 +194,7 @@ def agenda_with_times(*, meeting: Meeting, items=None) -> list[TimedAgendaItem]:
 def participating_municipalities(*, meeting: Meeting) -> list[Municipality]:
     """Municipalities with at least one acceptance (held meetings: attendance)."""
     invitations = list(meeting.invitations.all())
-    if meeting.status == Meeting.Status.HELD and any(i.attended for i in invitations):
+    if meeting.state == Meeting.State.HELD and any(i.attended for i in invitations):
         chosen = [i for i in invitations if i.attended]
     else:
         chosen = [i for i in invitations if i.response == Invitation.Response.ACCEPTED]
@@ -157,22 +214,64 @@ def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitatio
     return None
 
 
-def action_items_from_previous_meeting(*, meeting: Meeting) -> list[ActionItem]:
-    """Action items of the previous meeting of the same series, shown on this one."""
+ACTION_ITEM_RELATED = ("owner_municipality", "owner_representative", "meeting", "meeting__series")
+
+
+def action_items_carried_to(*, meeting: Meeting) -> list[ActionItem]:
+    """Items of earlier meetings of the series that were still open when this one began.
+
+    An item stays on every following meeting until it is closed; a meeting that took place
+    keeps showing what was open at its time.
+    """
     if not meeting.series_id:
         return []
-    previous = (
-        Meeting.objects.filter(series_id=meeting.series_id, starts_at__lt=meeting.starts_at)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")
-        .first()
-    )
-    if previous is None:
-        return []
     return list(
-        previous.action_items.select_related(
-            "owner_municipality", "owner_representative", "meeting"
+        ActionItem.objects.filter(
+            meeting__series_id=meeting.series_id, meeting__starts_at__lt=meeting.starts_at
         )
+        .filter(Q(status=ActionItem.Status.OPEN) | Q(closed_at__gte=meeting.starts_at))
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related(*ACTION_ITEM_RELATED)
+        .order_by("due_on", "pk")
+    )
+
+
+def action_items_of_meeting(*, meeting: Meeting) -> list[ActionItem]:
+    return list(meeting.action_items.select_related(*ACTION_ITEM_RELATED).order_by("due_on", "pk"))
+
+
+# Filter values of the action item list beyond the stored statuses.
+ACTION_ITEM_OVERDUE = "overdue"
+
+
+def action_items_list(*, municipality_id: int | None = None, status: str = "") -> list[ActionItem]:
+    """Action items across meetings, soonest due first; ``status`` may also be "overdue"."""
+    queryset = ActionItem.objects.select_related(*ACTION_ITEM_RELATED)
+    if municipality_id:
+        queryset = queryset.filter(owner_municipality_id=municipality_id)
+    if status == ACTION_ITEM_OVERDUE:
+        queryset = queryset.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+    elif status:
+        queryset = queryset.filter(status=status)
+    return list(queryset.order_by("due_on", "pk"))
+
+
+def action_items_open_of_municipality(*, municipality_id: int, limit: int = 10) -> list[ActionItem]:
+    return list(
+        ActionItem.objects.filter(
+            owner_municipality_id=municipality_id, status=ActionItem.Status.OPEN
+        )
+        .select_related(*ACTION_ITEM_RELATED)
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def action_items_due_until(*, day) -> list[ActionItem]:
+    """Open items due on or before ``day`` (the overdue ones included)."""
+    return list(
+        ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_on__lte=day)
+        .select_related(*ACTION_ITEM_RELATED)
+        .order_by("due_on", "pk")
     )
 
 
@@ -181,6 +280,7 @@ def audience_resolve(
     all_active: bool = False,
     districts=(),
     networks=(),
+    network_tiers=(),
     municipalities=(),
     representatives=(),
 ) -> list[Representative]:
@@ -196,12 +296,25 @@ def audience_resolve(
         municipality_ids |= set(active.values_list("pk", flat=True))
     if districts:
         municipality_ids |= set(active.filter(district__in=districts).values_list("pk", flat=True))
+    current_memberships = (
+        NetworkMembership.objects.filter(municipality__is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
     if networks:
         municipality_ids |= set(
-            NetworkMembership.objects.filter(network__in=networks, municipality__is_active=True)
-            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .values_list("municipality_id", flat=True)
+            current_memberships.filter(network__in=networks).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    tiers = Q(pk__in=[])
+    for tier in network_tiers:
+        network_id, _sep, role = str(tier).partition(":")
+        if network_id.isdigit() and role in NetworkMembership.Role.values:
+            tiers |= Q(network_id=int(network_id), role=role)
+    if network_tiers:
+        municipality_ids |= set(
+            current_memberships.filter(tiers).values_list("municipality_id", flat=True)
         )
     people = {
         representative.pk: representative
@@ -232,7 +345,10 @@ class ResponseOverview:
 def response_overview(*, meeting: Meeting) -> ResponseOverview:
     invitations = list(
         meeting.invitations.select_related(
-            "representative", "representative__municipality", "on_behalf_of", "substitute_for"
+            "representative",
+            "representative__municipality",
+            "on_behalf_of",
+            "substitute_for__representative",
         ).order_by("on_behalf_of__name", "representative__last_name", "pk")
     )
     by_status = OrderedDict((value, []) for value in Invitation.Response.values)
@@ -248,6 +364,65 @@ def response_overview(*, meeting: Meeting) -> ResponseOverview:
         by_municipality=by_municipality,
         not_answered=by_status[Invitation.Response.OPEN],
         total=len(invitations),
+    )
+
+
+# The kind of staff's "remind now" (meetings.messages.Kind.RESPONSE_NUDGE; messages reads
+# this module, so the name is repeated here).
+NUDGE_NOW_KIND = "response_nudge"
+
+
+def nudge_now_key(invitation_id: int, day) -> str:
+    """The outbox key of staff's "remind now" nudge: one per invitation and day.
+
+    It carries no offset, so the reminder sweep's bookkeeping (keys with "<n>d") ignores it.
+    """
+    return f"response_nudge:{invitation_id}:now:{day.isoformat()}"
+
+
+def invitations_to_remind_now(*, meeting: Meeting, day) -> list[Invitation]:
+    """Invitations without an answer (and with an address) not yet nudged by staff on ``day``.
+
+    "Nudged" counts both the mail already written and a "remind now" recorded today whose
+    mailing is not expanded yet, so that pressing the button twice is counted once.
+    """
+    invitations = list(
+        Invitation.objects.filter(meeting_id=meeting.pk, response=Invitation.Response.OPEN)
+        .exclude(representative__email="")
+        .exclude(representative__user__meeting_reminders=False)
+        .select_related("representative__user", "on_behalf_of")
+        .order_by("pk")
+    )
+    if not invitations:
+        return []
+    keys = {nudge_now_key(invitation.pk, day): invitation for invitation in invitations}
+    sent = set(
+        OutgoingMessage.objects.filter(idempotency_key__in=list(keys)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    recorded = {
+        invitation_id
+        for invitation_ids in Mailing.objects.filter(
+            kind=NUDGE_NOW_KIND, scope=scope_for(meeting), params__day=day.isoformat()
+        ).values_list("params__invitation_ids", flat=True)
+        for invitation_id in invitation_ids or ()
+    }
+    return [
+        invitation
+        for key, invitation in keys.items()
+        if key not in sent and invitation.pk not in recorded
+    ]
+
+
+def update_recipient_count(*, meeting: Meeting) -> int:
+    """How many people an update mail reaches: everybody invited who has not declined."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return 0
+    return (
+        meeting.invitations.exclude(response=Invitation.Response.DECLINED)
+        .exclude(representative__email="")
+        .count()
     )
 
 
@@ -311,6 +486,43 @@ def municipality_meetings_section(*, municipality, viewer) -> PageSection:
     )
 
 
+NETWORK_MEETINGS_SHOWN = 20
+
+
+def _audience_names_network(meeting: Meeting, network_id: int) -> bool:
+    audience = meeting.audience or {}
+    tiers = {str(tier).split(":", 1)[0] for tier in audience.get("network_tiers") or []}
+    return network_id in (audience.get("networks") or []) or str(network_id) in tiers
+
+
+def network_meetings_section(*, network, viewer) -> PageSection:
+    """For the network page: the meetings whose audience named the network (or a tier of it)."""
+    visible = (
+        meetings_visible_to_user(user=viewer)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+    )
+    if connection.features.supports_json_field_contains:
+        meetings = list(
+            visible.filter(
+                Q(audience__networks__contains=[network.pk])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:pioneer"])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:member"])
+                | Q(audience__network_tiers__contains=[f"{network.pk}:partner"])
+            )[:NETWORK_MEETINGS_SHOWN]
+        )
+    else:
+        # SQLite (development): look through the newest meetings.
+        meetings = [
+            meeting
+            for meeting in visible[: NETWORK_MEETINGS_SHOWN * 10]
+            if _audience_names_network(meeting, network.pk)
+        ][:NETWORK_MEETINGS_SHOWN]
+    return PageSection(
+        template="meetings/_network_section.html", context={"meetings": meetings}, order=10
+    )
+
+
 @dataclass
 class Participation:
     municipality: Municipality
@@ -332,13 +544,11 @@ def participation_overview(*, last: int = 3) -> list[Participation]:
     )
     held = {
         meeting.pk: meeting
-        for meeting in Meeting.objects.filter(status=Meeting.Status.HELD)
-        .select_related("series")
-        .order_by("-starts_at")
+        for meeting in Meeting.objects.held().select_related("series").order_by("-starts_at")
     }
     invited: dict[int, dict[int, bool]] = {}
     for municipality_id, meeting_id, attended in Invitation.objects.filter(
-        meeting__status=Meeting.Status.HELD
+        meeting__in=Meeting.objects.held()
     ).values_list("on_behalf_of_id", "meeting_id", "attended"):
         per_meeting = invited.setdefault(municipality_id, {})
         # Several people may be invited on behalf of one member: one attending is enough.

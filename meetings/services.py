@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from meetings.models import (
     Invitation,
     Meeting,
     Minutes,
+    Series,
     validate_meeting_time,
 )
 from members.models import Municipality, Representative
@@ -55,10 +56,21 @@ def meeting_create(*, organiser, data: dict) -> Meeting:
     return meeting
 
 
-def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
-    """Apply the changes; raise SEQUENCE and notify when calendar-relevant fields changed."""
+def meeting_changes(*, meeting: Meeting, data: dict) -> list[str]:
+    """The fields ``data`` would change, calendar-relevant or not."""
+    return [
+        field
+        for field in MEETING_FIELDS
+        if field in data and getattr(meeting, field) != data[field]
+    ]
+
+
+def meeting_update(*, meeting: Meeting, data: dict, notify: bool = True) -> list[str]:
+    """Apply the changes; raise SEQUENCE when calendar-relevant fields changed and, when
+    ``notify``, send the update mail (staff may save a correction without one)."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        original_state = meeting.state
         changed = []
         previous = {}
         for field in MEETING_FIELDS:
@@ -68,14 +80,33 @@ def meeting_update(*, meeting: Meeting, data: dict) -> list[str]:
                 changed.append(field)
         if not changed:
             return []
+        if original_state == Meeting.State.HELD and not meeting.has_started:
+            # Attendance and minutes belong to the date it took place.
+            raise ValidationError(
+                {"starts_at": _("This meeting has taken place; it cannot move into the future.")}
+            )
         calendar_changed = [field for field in changed if field in CALENDAR_FIELDS]
         if calendar_changed:
             meeting.sequence += 1
         meeting.full_clean()
         meeting.save()
-        if calendar_changed and meeting.status == Meeting.Status.SCHEDULED:
+        if notify and calendar_changed and meeting.status == Meeting.Status.SCHEDULED:
             messages.update_record(meeting=meeting, changed_fields=changed, previous=previous)
     return changed
+
+
+def meeting_update_send(*, meeting: Meeting, changed_fields=("agenda",)) -> None:
+    """Send the update mail for the meeting as it is now (e.g. after agenda changes).
+
+    The mail is keyed by invitation and SEQUENCE, so pressing the button twice, or after
+    several edits, sends one mail per person for the current state.
+    """
+    if meeting.state != Meeting.State.INVITED:
+        raise ValidationError(_("Updates go out only for upcoming meetings that were sent out."))
+    with transaction.atomic():
+        # Read again: agenda changes raised SEQUENCE in the database, not on this instance.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        messages.update_record(meeting=meeting, changed_fields=list(changed_fields), previous={})
 
 
 def _next_host(*, meeting: Meeting) -> Municipality | None:
@@ -115,9 +146,21 @@ def meeting_copy_next(*, meeting: Meeting, organiser) -> Meeting:
                 "number__max"
             ]
             number = (highest or meeting.number or 0) + 1
-        host = _next_host(meeting=meeting)
+        series = meeting.series
+        rotation = series.host_rotation if series else Series.HostRotation.NEXT_NOT_YET_HOSTED
+        if rotation == Series.HostRotation.SAME_HOST:
+            host = meeting.host
+        elif rotation == Series.HostRotation.NONE:
+            host = None
+        else:
+            host = _next_host(meeting=meeting)
         starts_at = meeting.starts_at + NEXT_MEETING_GAP
-        ends_at = meeting.ends_at + NEXT_MEETING_GAP
+        duration = (
+            timedelta(minutes=series.default_duration_minutes)
+            if series
+            else meeting.ends_at - meeting.starts_at
+        )
+        ends_at = starts_at + duration
         validate_meeting_time(ends_at)
         new = Meeting.objects.create(
             series_id=meeting.series_id,
@@ -160,6 +203,34 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
     return meeting
 
 
+SERIES_FIELDS = (
+    "name",
+    "slug",
+    "description",
+    "reminder_offsets",
+    "host_rotation",
+    "default_duration_minutes",
+)
+
+
+def series_save(*, series: Series | None = None, data: dict) -> Series:
+    """Create a series, or change one; reminder offsets are whole days, largest first."""
+    with transaction.atomic():
+        if series is None:
+            series = Series()
+        else:
+            series = Series.objects.select_for_update().get(pk=series.pk)
+        for field in SERIES_FIELDS:
+            if field in data:
+                setattr(series, field, data[field])
+        series.reminder_offsets = sorted(
+            {int(days) for days in series.reminder_offsets or []}, reverse=True
+        )
+        series.full_clean()
+        series.save()
+    return series
+
+
 # Agenda
 
 
@@ -171,8 +242,15 @@ def _renumber(meeting: Meeting) -> None:
             item.save(update_fields=["position", "updated_at"])
 
 
+def _agenda_changed(meeting_id: int) -> None:
+    # The agenda is part of what the invitation announced: calendars holding the meeting
+    # get a new SEQUENCE with the next update mail (sent deliberately: meeting_update_send).
+    Meeting.objects.filter(pk=meeting_id).update(sequence=F("sequence") + 1)
+
+
 def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> AgendaItem:
     with transaction.atomic():
+        _agenda_changed(meeting.pk)
         last = meeting.agenda_items.aggregate(Max("position"))["position__max"]
         item = AgendaItem.objects.create(
             meeting=meeting, position=0 if last is None else last + 1, **data
@@ -186,6 +264,7 @@ def agenda_item_create(*, meeting: Meeting, data: dict, presenters=()) -> Agenda
 
 def agenda_item_update(*, item: AgendaItem, data: dict, presenters=None) -> AgendaItem:
     with transaction.atomic():
+        _agenda_changed(item.meeting_id)
         practice_before = item.practice_id
         for field, value in data.items():
             setattr(item, field, value)
@@ -200,6 +279,7 @@ def agenda_item_update(*, item: AgendaItem, data: dict, presenters=None) -> Agen
 def agenda_item_delete(*, item: AgendaItem) -> None:
     with transaction.atomic():
         meeting = item.meeting
+        _agenda_changed(meeting.pk)
         if item.practice_id:
             library_changed()
         item.delete()
@@ -222,6 +302,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
         first.position, second.position = second.position, first.position
         first.save(update_fields=["position", "updated_at"])
         second.save(update_fields=["position", "updated_at"])
+        _agenda_changed(item.meeting_id)
 
 
 # Invitations and responses
@@ -304,18 +385,33 @@ def invitation_substitute(
     return replacement
 
 
+def _check_held(meeting: Meeting, message: str) -> None:
+    if meeting.state != Meeting.State.HELD:
+        raise ValidationError(message)
+
+
+def invitations_remind_open(*, meeting: Meeting) -> int:
+    """Nudge everybody who has not answered yet; returns how many mails were queued.
+
+    Each person gets at most one such nudge a day, however often staff press the button.
+    """
+    if meeting.state != Meeting.State.INVITED:
+        raise ValidationError(_("Reminders go out only for upcoming meetings that were sent out."))
+    with transaction.atomic():
+        return messages.response_nudges_now_record(meeting=meeting, day=timezone.localdate())
+
+
 def attendance_record(*, meeting: Meeting, attended_invitation_ids) -> int:
-    """Mark who took part (everybody else did not); the meeting counts as held."""
+    """Mark who took part (everybody else did not), once the meeting has started."""
     attended = {int(pk) for pk in attended_invitation_ids}
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _check_held(meeting, _("Attendance can be recorded once the meeting has started."))
         invitations = meeting.invitations.all()
         invitations.filter(pk__in=attended).update(attended=True)
         invitations.exclude(pk__in=attended).update(attended=False)
-        if meeting.status == Meeting.Status.SCHEDULED:
-            meeting.status = Meeting.Status.HELD
-        # Saved even when the status stays: the participants belong to the meeting's record.
-        meeting.save(update_fields=["status", "updated_at"])
+        # Saved so that the change shows in the meeting's record (updated_at).
+        meeting.save(update_fields=["updated_at"])
     return len(attended)
 
 
@@ -339,6 +435,7 @@ def minutes_publish(*, meeting: Meeting, editor) -> Minutes:
             raise ValidationError(_("Please write the minutes before publishing them."))
         if minutes.status == Minutes.Status.PUBLISHED:
             return minutes
+        _check_held(meeting, _("Minutes can be published once the meeting has started."))
         minutes.status = Minutes.Status.PUBLISHED
         minutes.published_at = timezone.now()
         minutes.last_editor = editor
@@ -374,20 +471,66 @@ def document_delete(*, document: Document) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+ACTION_ITEM_FIELDS = ("what", "owner_municipality", "owner_representative", "due_on")
+
+
+def _action_item_check(item: ActionItem) -> None:
+    errors = {}
+    if item.owner_municipality_id is None:
+        errors["owner_municipality"] = _("Please choose the responsible municipality.")
+    if item.due_on is None:
+        errors["due_on"] = _("Please enter the due date.")
+    if (
+        item.owner_representative_id is not None
+        and item.owner_municipality_id is not None
+        and item.owner_representative.municipality_id != item.owner_municipality_id
+    ):
+        errors["owner_representative"] = _(
+            "The responsible person must represent the responsible municipality."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def action_item_create(*, meeting: Meeting, data: dict) -> ActionItem:
+    """Record an agreement; it needs an owner municipality and a due date from today on."""
+    item = ActionItem(meeting=meeting)
+    for field in ACTION_ITEM_FIELDS:
+        if field in data:
+            setattr(item, field, data[field])
+    _action_item_check(item)
+    if item.due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date must not be in the past.")})
     with transaction.atomic():
-        item = ActionItem(meeting=meeting, **data)
+        item.full_clean()
+        item.save()
+    return item
+
+
+def action_item_update(*, item: ActionItem, data: dict) -> ActionItem:
+    """Change what, owner or due date (an overdue item may keep its date)."""
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        for field in ACTION_ITEM_FIELDS:
+            if field in data:
+                setattr(item, field, data[field])
+        _action_item_check(item)
         item.full_clean()
         item.save()
     return item
 
 
 def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
+    """Close (done, dropped) or reopen; the time of closing is kept for the meetings' history."""
     if status not in ActionItem.Status.values:
         raise ValidationError(_("Please choose a valid status."))
     with transaction.atomic():
-        ActionItem.objects.filter(pk=item.pk).update(status=status)
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == status:
+            return item
         item.status = status
+        item.closed_at = None if status == ActionItem.Status.OPEN else timezone.now()
+        item.save(update_fields=["status", "closed_at"])
     return item
 
 

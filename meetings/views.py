@@ -3,17 +3,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import guards
+from common.exports import table_response
 from common.files import stored_file_response
 from common.guards import permission_required
+from common.redirects import next_path
 from meetings import permissions, selectors, services
 from meetings.calendar import meeting_ics, meetings_feed_ics
 from meetings.forms import (
+    ActionItemFilterForm,
     ActionItemForm,
     ActionItemStatusForm,
     AgendaItemForm,
@@ -24,9 +28,11 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
     ResponseForm,
+    SeriesForm,
     SubstituteForm,
 )
-from meetings.models import ActionItem, AgendaItem, Document, Invitation, Meeting
+from meetings.messages import UPDATE_FIELDS
+from meetings.models import ActionItem, AgendaItem, Document, Invitation, Meeting, Series
 from meetings.tokens import InvalidToken, response_token_check, token_refusal
 
 staff_only = permission_required(permissions.can_manage_meetings)
@@ -93,7 +99,8 @@ def meeting_detail(request, pk):
         if permissions.can_view_minutes(request.user, meeting, minutes)
         else None,
         "participants": selectors.participating_municipalities(meeting=meeting),
-        "previous_action_items": selectors.action_items_from_previous_meeting(meeting=meeting),
+        "carried_action_items": selectors.action_items_carried_to(meeting=meeting),
+        "reminder_dates": selectors.reminder_dates(meeting=meeting),
     }
     if invitation is not None and permissions.can_respond(request.user, invitation):
         context["response_form"] = ResponseForm(
@@ -305,15 +312,63 @@ def meeting_create(request):
 def meeting_edit(request, pk):
     meeting = _meeting_or_404(pk)
     form = MeetingForm(request.POST or None, instance=meeting)
+    update_recipients = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=meeting, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
+        decision = request.POST.get("notify")
+        changed = services.meeting_changes(meeting=meeting, data=form.cleaned_data)
+        recipients = selectors.update_recipient_count(meeting=meeting)
+        if decision not in {"0", "1"} and recipients and set(changed).intersection(UPDATE_FIELDS):
+            # Before people get mail, staff see how many and decide.
+            update_recipients = recipients
         else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+            try:
+                services.meeting_update(
+                    meeting=meeting, data=form.cleaned_data, notify=decision != "0"
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                if decision == "1":
+                    messages.success(
+                        request,
+                        ngettext(
+                            "The meeting has been saved; %(count)d person gets an update.",
+                            "The meeting has been saved; %(count)d people get an update.",
+                            recipients,
+                        )
+                        % {"count": recipients},
+                    )
+                else:
+                    messages.success(request, _("The meeting has been saved."))
+                return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "meeting": meeting, "update_recipients": update_recipients},
+    )
+
+
+@require_POST
+@staff_only
+def meeting_update_send(request, pk):
+    """Send the update mail after agenda changes (once per person for the current state)."""
+    meeting = _meeting_or_404(pk)
+    try:
+        services.meeting_update_send(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = selectors.update_recipient_count(meeting=meeting)
+        messages.success(
+            request,
+            ngettext(
+                "The update goes to %(count)d person.",
+                "The update goes to %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("meetings:agenda", meeting.pk)
 
 
 @require_POST
@@ -365,6 +420,7 @@ def agenda(request, pk):
             "meeting": meeting,
             "agenda": selectors.agenda_with_times(meeting=meeting, items=items),
             "form": form,
+            "update_recipients": selectors.update_recipient_count(meeting=meeting),
         },
     )
 
@@ -459,6 +515,83 @@ def responses(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @staff_only
+def remind_open(request, pk):
+    """Ask, with the number of people, then nudge those who have not answered (POST)."""
+    meeting = _meeting_or_404(pk)
+    if request.method == "POST":
+        try:
+            count = services.invitations_remind_open(meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d reminder is on its way.",
+                    "%(count)d reminders are on their way.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect("meetings:responses", meeting.pk)
+    return render(
+        request,
+        "meetings/remind_open.html",
+        {
+            "meeting": meeting,
+            "to_remind": selectors.invitations_to_remind_now(
+                meeting=meeting, day=timezone.localdate()
+            ),
+        },
+    )
+
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+@staff_only
+def responses_export(request, pk, file_format):
+    """Responses and attendance of a meeting as a table."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    meeting = _meeting_or_404(pk)
+    overview = selectors.response_overview(meeting=meeting)
+    attendance_labels = {True: _("yes"), False: _("no"), None: ""}
+    rows = [
+        [
+            invitation.on_behalf_of.name,
+            invitation.representative.full_name,
+            invitation.representative.email,
+            invitation.get_response_display(),
+            timezone.localtime(invitation.responded_at).strftime("%Y-%m-%d %H:%M")
+            if invitation.responded_at
+            else "",
+            invitation.note,
+            invitation.substitute_for.representative.full_name if invitation.substitute_for else "",
+            attendance_labels[invitation.attended],
+        ]
+        for invitations in overview.by_municipality.values()
+        for invitation in invitations
+    ]
+    return table_response(
+        filename=f"rueckmeldungen-{meeting.pk}",
+        headers=[
+            _("Municipality"),
+            _("Name"),
+            _("Email"),
+            _("Response"),
+            _("Responded at"),
+            _("Note"),
+            _("Substitute for"),
+            _("Took part"),
+        ],
+        rows=rows,
+        file_format=file_format,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
 def attendance(request, pk):
     meeting = _meeting_or_404(pk)
     invitations = list(
@@ -476,13 +609,17 @@ def attendance(request, pk):
         request.POST or None, invitations=invitations, initial={"attended": initial}
     )
     if request.method == "POST" and form.is_valid():
-        count = services.attendance_record(
-            meeting=meeting, attended_invitation_ids=form.cleaned_data["attended"]
-        )
-        messages.success(
-            request, _("Attendance has been recorded (%(count)d people).") % {"count": count}
-        )
-        return redirect("meetings:detail", meeting.pk)
+        try:
+            count = services.attendance_record(
+                meeting=meeting, attended_invitation_ids=form.cleaned_data["attended"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request, _("Attendance has been recorded (%(count)d people).") % {"count": count}
+            )
+            return redirect("meetings:detail", meeting.pk)
     return render(
         request,
         "meetings/attendance.html",
@@ -564,6 +701,21 @@ def document_download(request, pk, document_pk):
     return stored_file_response(document.file, content_type=document.content_type)
 
 
+def _action_item_rows(items):
+    for item in items:
+        owner = item.owner_municipality.name if item.owner_municipality else ""
+        person = item.owner_representative.full_name if item.owner_representative else ""
+        yield [
+            item.what,
+            owner,
+            person,
+            item.due_on.isoformat() if item.due_on else "",
+            _("Overdue") if item.is_overdue else item.get_status_display(),
+            str(item.meeting),
+            item.meeting.starts_at.date().isoformat(),
+        ]
+
+
 @require_http_methods(["GET", "POST"])
 @staff_only
 def action_items(request, pk):
@@ -577,16 +729,37 @@ def action_items(request, pk):
         else:
             messages.success(request, _("The action item has been added."))
             return redirect("meetings:action_items", meeting.pk)
-    items = meeting.action_items.select_related("owner_municipality", "owner_representative")
     return render(
         request,
         "meetings/action_items.html",
         {
             "meeting": meeting,
             "form": form,
-            "items": items,
-            "status_choices": ActionItem.Status.choices,
+            "items": selectors.action_items_of_meeting(meeting=meeting),
+            "carried_items": selectors.action_items_carried_to(meeting=meeting),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def action_item_edit(request, pk, item_pk):
+    item = get_object_or_404(
+        ActionItem.objects.select_related("meeting", "owner_municipality"), pk=item_pk, meeting=pk
+    )
+    form = ActionItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_update(item=item, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The action item has been saved."))
+            return redirect(next_path(request, reverse("meetings:action_items", args=[pk])))
+    return render(
+        request,
+        "meetings/action_item_form.html",
+        {"meeting": item.meeting, "item": item, "form": form, "next": next_path(request, "")},
     )
 
 
@@ -596,9 +769,69 @@ def action_item_status(request, pk, item_pk):
     item = get_object_or_404(ActionItem, pk=item_pk, meeting=pk)
     form = ActionItemStatusForm(request.POST)
     if form.is_valid():
-        services.action_item_set_status(item=item, status=form.cleaned_data["status"])
-        messages.success(request, _("The status has been saved."))
-    return redirect("meetings:action_items", pk)
+        item = services.action_item_set_status(item=item, status=form.cleaned_data["status"])
+        if item.is_open:
+            messages.success(request, _("The action item is open again."))
+        else:
+            messages.success(request, _("The action item has been closed."))
+    else:
+        messages.error(request, _("Please choose a valid status."))
+    return redirect(next_path(request, reverse("meetings:action_items", args=[pk])))
+
+
+@staff_only
+def action_item_list(request):
+    """Action items across all meetings, filterable by municipality and status."""
+    form = ActionItemFilterForm(request.GET or None)
+    items = selectors.action_items_list(**form.filters())
+    return render(
+        request,
+        "meetings/action_item_list.html",
+        {"form": form, "items": items, "next": request.get_full_path()},
+    )
+
+
+@staff_only
+def action_item_export(request):
+    form = ActionItemFilterForm(request.GET or None)
+    items = selectors.action_items_list(**form.filters())
+    return table_response(
+        filename=f"aufgaben-{timezone.localdate().isoformat()}",
+        headers=[
+            _("What"),
+            _("Responsible municipality"),
+            _("Responsible person"),
+            _("Due on"),
+            _("Status"),
+            _("Meeting"),
+            _("Date"),
+        ],
+        rows=_action_item_rows(items),
+    )
+
+
+# Staff: series
+
+
+@staff_only
+def series_list(request):
+    return render(request, "meetings/series_list.html", {"series_list": selectors.series_list()})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def series_edit(request, pk=None):
+    series = get_object_or_404(Series, pk=pk) if pk is not None else None
+    form = SeriesForm(request.POST or None, instance=series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_save(series=series, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The series has been saved."))
+            return redirect("meetings:series_list")
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
 
 
 @require_GET

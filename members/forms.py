@@ -45,6 +45,11 @@ class ContactForm(forms.ModelForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the portal and emails"), choices=[])
+    meeting_reminders = forms.BooleanField(
+        label=_("Remind me of meetings by email"),
+        required=False,
+        help_text=_("Invitations, changes and cancellations always reach you."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

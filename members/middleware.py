@@ -1,5 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from members import permissions
 
 
 class UserLanguageMiddleware:
@@ -22,3 +28,57 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+# What staff without a second factor may still open: enrolment, logging out, the language
+# switch and the pages every visitor sees.
+MFA_EXEMPT_URL_NAMES = {
+    "account_logout",
+    "account_reauthenticate",
+    "account_login",
+    "set_language",
+    "healthz",
+    "legal_page",
+    "javascript-catalog",
+}
+
+
+class StaffMfaRequiredMiddleware:
+    """Staff and admins use nothing but the enrolment until they have a second factor.
+
+    Runs after AuthenticationMiddleware and allauth's AccountMiddleware. Everybody else
+    may opt in (profile → two-factor authentication).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not self._exempt(request.path_info)
+            and permissions.must_use_mfa(user)
+            and not permissions.has_mfa(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Staff and administrators must set up two-factor authentication "
+                    "before they can use the portal."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+            return True
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return True
+        name = match.url_name or ""
+        return name.startswith("mfa_") or name in MFA_EXEMPT_URL_NAMES

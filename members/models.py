@@ -39,6 +39,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # Invitations, updates and cancellations always go out; only reminders can be declined.
+    meeting_reminders = models.BooleanField(_("meeting reminders"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

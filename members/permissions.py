@@ -6,6 +6,8 @@ Roles:
 - representative: a user linked to a current Representative of a municipality.
 """
 
+from allauth.mfa.models import Authenticator
+
 from members.models import Representative
 
 STAFF_GROUP_NAME = "Agency staff"
@@ -112,3 +114,16 @@ def visible_contact_fields(viewer, representative) -> set[str]:
     if representative.show_phone:
         fields.add("phone")
     return fields
+
+
+def must_use_mfa(user) -> bool:
+    """Staff and admins reach other people's data: they log in with a second factor."""
+    return bool(
+        user.is_authenticated and (user.is_staff or user.is_superuser or is_agency_staff(user))
+    )
+
+
+def has_mfa(user) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

@@ -11,13 +11,14 @@ from django.utils import timezone
 from members import permissions
 from members.models import (
     Municipality,
+    Network,
     NetworkMembership,
     PortalInvitation,
     Representative,
     User,
 )
 from members.privacy import personal_data_export
-from members.sections import MUNICIPALITY, PageSection, sections_for
+from members.sections import MUNICIPALITY, NETWORK, PageSection, sections_for
 from notifications.models import OutgoingMessage
 
 
@@ -119,6 +120,41 @@ def municipality_page_get(*, slug: str, viewer) -> MunicipalityPage:
         municipality=municipality,
         contacts=contacts,
         sections=sections_for(page=MUNICIPALITY, municipality=municipality, viewer=viewer),
+    )
+
+
+@dataclass
+class NetworkPage:
+    network: Network
+    # Current memberships, pioneers first, each with its municipality.
+    memberships: list[NetworkMembership] = field(default_factory=list)
+    # What meetings and practices show of the network (members.sections).
+    sections: list[PageSection] = field(default_factory=list)
+
+
+# Tiers in the order a network page lists them.
+ROLE_ORDER = [
+    NetworkMembership.Role.PIONEER,
+    NetworkMembership.Role.MEMBER,
+    NetworkMembership.Role.PARTNER,
+]
+
+
+def network_page_get(*, slug: str, viewer) -> NetworkPage:
+    """A network with its current members and their tier, plus the other apps' sections."""
+    network = get_object_or_404(Network, slug=slug)
+    today = timezone.localdate()
+    memberships = list(
+        NetworkMembership.objects.filter(network=network)
+        .exclude(ends_on__lt=today)
+        .exclude(starts_on__gt=today)
+        .select_related("municipality", "municipality__district")
+    )
+    memberships.sort(key=lambda m: (ROLE_ORDER.index(m.role), m.municipality.name))
+    return NetworkPage(
+        network=network,
+        memberships=memberships,
+        sections=sections_for(page=NETWORK, network=network, viewer=viewer),
     )
 
 

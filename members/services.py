@@ -316,16 +316,25 @@ def _invitation_link(*, invitation: PortalInvitation, user: User) -> None:
 
 @transaction.atomic
 def profile_update(
-    *, user: User, representative: Representative | None, contact: dict, language: str
+    *,
+    user: User,
+    representative: Representative | None,
+    contact: dict,
+    language: str,
+    meeting_reminders: bool | None = None,
 ) -> None:
-    """Save a member's own contact data, visibility choices and language."""
+    """Save a member's own contact data, visibility choices, language and reminder choice."""
     if representative is not None:
         for name, value in contact.items():
             setattr(representative, name, value)
         representative.full_clean()
         representative.save(update_fields=[*contact, "updated_at"])
     user.language = language
-    user.save(update_fields=["language"])
+    update_fields = ["language"]
+    if meeting_reminders is not None:
+        user.meeting_reminders = meeting_reminders
+        update_fields.append("meeting_reminders")
+    user.save(update_fields=update_fields)
 
 
 def _sessions_end(*, user: User) -> None:

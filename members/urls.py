@@ -8,6 +8,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("kommune/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
+    path("netzwerk/<slug:slug>/", views.network_detail, name="network_detail"),
     # The overview moved to the meetings it counts; old bookmarks still arrive.
     path(
         "teilnahme/",

@@ -63,6 +63,13 @@ def municipality_detail(request, slug):
     )
 
 
+@require_GET
+@permission_required(permissions.can_view_member_directory)
+def network_detail(request, slug):
+    page = selectors.network_page_get(slug=slug, viewer=request.user)
+    return render(request, "members/network_detail.html", {"page": page, "network": page.network})
+
+
 @require_POST
 @permission_required(permissions.can_invite_representative)
 def representative_invite(request, pk):
@@ -150,7 +157,12 @@ def profile(request):
         ContactForm(posted, instance=representative, prefix="contact") if representative else None
     )
     language_form = LanguageForm(
-        posted, initial={"language": request.user.language}, prefix="account"
+        posted,
+        initial={
+            "language": request.user.language,
+            "meeting_reminders": request.user.meeting_reminders,
+        },
+        prefix="account",
     )
     if posted is not None:
         forms_valid = language_form.is_valid() and (contact_form is None or contact_form.is_valid())
@@ -161,6 +173,7 @@ def profile(request):
                     representative=representative,
                     contact=contact_form.cleaned_data if contact_form else {},
                     language=language_form.cleaned_data["language"],
+                    meeting_reminders=language_form.cleaned_data["meeting_reminders"],
                 )
             except ValidationError as error:
                 contact_form.add_error(None, error)

@@ -91,3 +91,12 @@ def scope_object(*, scope: str):
     if model_class is None:
         return None
     return model_class._default_manager.filter(pk=int(pk)).first()
+
+
+def messages_failed(*, limit: int = 10) -> list[OutgoingMessage]:
+    """Mail that could not be delivered, newest first (the staff work list)."""
+    return list(
+        OutgoingMessage.objects.filter(state=OutgoingMessage.State.FAILED)
+        .defer(*LIST_DEFERRED)
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.guards import permission_required
+from common.redirects import next_path
 from notifications import kinds, permissions, selectors, services
 from notifications.forms import OutboxFilterForm
 from notifications.models import OutgoingMessage
@@ -64,16 +64,6 @@ def scope_messages(request, scope):
     )
 
 
-def _safe_next(request) -> str | None:
-    """The page to return to: a path on this site, nothing else."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @require_POST
 @staff_resend
 def message_resend(request, pk):
@@ -91,7 +81,7 @@ def message_resend(request, pk):
             _("The message to %(recipient)s will be sent again.")
             % {"recipient": message.recipient_email},
         )
-    target = _safe_next(request)
+    target = next_path(request)
     if target:
         # A URL, never a view name: redirect() would try to reverse anything else.
         return HttpResponseRedirect(target)

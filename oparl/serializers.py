@@ -23,10 +23,11 @@ BODY_ID = 1
 ROUND_TABLE_ID = 1
 CHECKSUM_SECONDS = 60 * 60 * 24 * 30
 
+# From the derived state (a meeting sent out is "held" once it has started).
 MEETING_STATES = {
-    Meeting.Status.SCHEDULED: "terminiert",
-    Meeting.Status.HELD: "durchgeführt",
-    Meeting.Status.CANCELLED: "abgesagt",
+    Meeting.State.INVITED: "terminiert",
+    Meeting.State.HELD: "durchgeführt",
+    Meeting.State.CANCELLED: "abgesagt",
 }
 MUNICIPALITY_CLASSIFICATIONS = {
     Municipality.Kind.CITY: "Stadt",
@@ -521,7 +522,7 @@ def meeting(obj, *, context, omit_internal: bool = False) -> dict:
         obj,
         {
             "name": str(obj),
-            "meetingState": MEETING_STATES.get(obj.status),
+            "meetingState": MEETING_STATES.get(obj.state),
             "cancelled": True if obj.status == Meeting.Status.CANCELLED else None,
             "start": timestamp(obj.starts_at),
             "end": timestamp(obj.ends_at),

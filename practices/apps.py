@@ -8,8 +8,11 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         # Sections of the members' pages (members.sections): members cannot import practices.
-        from members.sections import MUNICIPALITY, section_register  # noqa: PLC0415
-        from practices.selectors import municipality_practices_section  # noqa: PLC0415
+        from members.sections import MUNICIPALITY, NETWORK, section_register  # noqa: PLC0415
+        from practices.selectors import (  # noqa: PLC0415
+            municipality_practices_section,
+            network_practices_section,
+        )
 
         section_register(page=MUNICIPALITY, provider=municipality_practices_section)
 
@@ -20,3 +23,4 @@ class PracticesConfig(AppConfig):
         from practices.privacy import practices_personal_data  # noqa: PLC0415
 
         personal_data_register(name="practices", export=practices_personal_data)
+        section_register(page=NETWORK, provider=network_practices_section)

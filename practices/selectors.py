@@ -744,14 +744,24 @@ def practice_open_review(*, practice: Practice) -> PracticeReview | None:
     return latest
 
 
-def municipality_practices_section(*, municipality, viewer) -> PageSection:
-    """For the municipality page: its published examples that the viewer may read."""
+def _published_practices_section(*, viewer, **filters) -> PageSection:
+    # Municipality and network pages list the same: published examples the viewer may read.
     practices = list(
         practices_visible_to_user(user=viewer)
-        .filter(municipalities=municipality, status=Practice.Status.PUBLISHED)
+        .filter(status=Practice.Status.PUBLISHED, **filters)
         .only("slug", "title")
         .order_by("-published_at")
     )
     return PageSection(
         template="practices/_municipality_section.html", context={"practices": practices}, order=20
     )
+
+
+def municipality_practices_section(*, municipality, viewer) -> PageSection:
+    """For the municipality page: its published examples that the viewer may read."""
+    return _published_practices_section(viewer=viewer, municipalities=municipality)
+
+
+def network_practices_section(*, network, viewer) -> PageSection:
+    """For the network page: the network's published examples that the viewer may read."""
+    return _published_practices_section(viewer=viewer, network=network)

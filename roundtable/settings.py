@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.UserLanguageMiddleware",
+    "members.middleware.StaffMfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "roundtable.urls"

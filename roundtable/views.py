@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
@@ -5,13 +7,20 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from meetings.selectors import meetings_upcoming_for_user
+from meetings.selectors import (
+    action_items_due_until,
+    action_items_open_of_municipality,
+    meetings_upcoming_for_user,
+    meetings_work_list,
+)
 from members import permissions
-from practices.selectors import practices_newest_for_user
+from notifications.selectors import messages_failed
+from practices.selectors import practices_in_progress_for_user, practices_newest_for_user
 from roundtable import health
 from roundtable.models import LegalPage
 from roundtable.selectors import legal_page_get
@@ -33,8 +42,28 @@ def home(request):
     if permissions.is_member(request.user):
         context["upcoming_meetings"] = meetings_upcoming_for_user(user=request.user, limit=5)
         context["newest_practices"] = practices_newest_for_user(user=request.user, limit=5)
-        context["representative"] = permissions.current_representative(request.user)
+        representative = permissions.current_representative(request.user)
+        context["representative"] = representative
+        if representative is not None:
+            context["own_action_items"] = action_items_open_of_municipality(
+                municipality_id=representative.municipality_id
+            )
+    if permissions.is_agency_staff(request.user):
+        context["work_list"] = _staff_work_list(user=request.user)
     return render(request, "home.html", context)
+
+
+def _staff_work_list(*, user) -> dict:
+    """What needs the agency's attention, each entry linking to where it is done."""
+    today = timezone.localdate()
+    end_of_week = today + timedelta(days=6 - today.weekday())
+    return {
+        "practices_to_review": practices_in_progress_for_user(user=user, limit=10),
+        "meetings": meetings_work_list(limit=5),
+        "failed_messages": messages_failed(limit=10),
+        "action_items_due": action_items_due_until(day=end_of_week),
+        "end_of_week": end_of_week,
+    }
 
 
 @require_GET

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -48,6 +49,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+# Staff and admins must have a second factor (members.middleware); the tests' one.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_enrol(user, secret: str = TOTP_SECRET) -> None:
+    TOTP.activate(user, secret)
+
+
 class StaffUserFactory(UserFactory):
     is_staff = True
 
@@ -56,10 +65,21 @@ class StaffUserFactory(UserFactory):
         if create:
             self.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
 
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        # ``second_factor=False`` makes a staff member who has not enrolled yet.
+        if create and extracted is not False:
+            totp_enrol(self)
+
 
 class AdminUserFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            totp_enrol(self)
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -144,6 +164,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + timedelta(hours=2))
     online_url = "https://konferenz.example.org/raum"
     status = Meeting.Status.SCHEDULED
+
+
+class HeldMeetingFactory(MeetingFactory):
+    """A meeting that was sent out and took place a month ago."""
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -9,10 +9,12 @@ check then covers them.
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.tokens import response_token
 from members.services import portal_invitation_create, portal_invitation_token
@@ -204,6 +206,63 @@ MAIN_PAGES += [
     MainPage("staff", "notifications:preview_list"),
     MainPage("staff", "notifications:outbox", outbox_content),
     MainPage("staff", "notifications:scope_messages", meeting_mail_args),
+]
+
+
+def held_meeting_args(users):
+    """A meeting that has started, with accepted invitations: attendance and minutes open."""
+    meeting = factories.HeldMeetingFactory()
+    factories.InvitationFactory(meeting=meeting, response="accepted")
+    factories.InvitationFactory(meeting=meeting)
+    return [meeting.pk]
+
+
+def action_item_args(users):
+    item = ActionItemFactory(what="Flyer drucken")
+    return [item.meeting_id, item.pk]
+
+
+def action_items_content(users):
+
+    ActionItemFactory(what="Offen")
+    ActionItemFactory(what="Überfällig", due_on=timezone.localdate() - timedelta(days=2))
+    ActionItemFactory(what="Erledigt", status="done")
+    return []
+
+
+def own_action_items_content(users):
+    municipality = users["representative"].representatives.get().municipality
+    ActionItemFactory(what="Eigene Aufgabe", owner_municipality=municipality)
+    return []
+
+
+def series_args(users):
+    return [factories.SeriesFactory().pk]
+
+
+def network_args(users):
+    # Called once per role in some tests: a network of its own each time.
+    network = factories.NetworkFactory()
+    representative = users["representative"].representatives.get()
+    factories.NetworkMembershipFactory(
+        network=network, municipality=representative.municipality, role="pioneer"
+    )
+    factories.MeetingFactory(audience={"networks": [network.pk]})
+    factories.PracticeFactory(network=network)
+    return [network.slug]
+
+
+MAIN_PAGES += [
+    MainPage("staff", "meetings:attendance", held_meeting_args, label="held"),
+    MainPage("staff", "meetings:minutes", held_meeting_args, label="held"),
+    MainPage("staff", "meetings:remind_open", meeting_args),
+    MainPage("staff", "meetings:action_item_list", action_items_content),
+    MainPage("staff", "meetings:action_item_edit", action_item_args),
+    MainPage("staff", "meetings:series_list", lambda users: series_args(users) and []),
+    MainPage("staff", "meetings:series_create"),
+    MainPage("staff", "meetings:series_edit", series_args),
+    *(MainPage(role, "members:network_detail", network_args) for role in MEMBER_ROLES),
+    MainPage("representative", "home", own_action_items_content, label="with-action-items"),
 ]
 
 

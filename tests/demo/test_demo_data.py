@@ -49,7 +49,7 @@ def test_demo_tells_the_series_up_to_the_fifteenth_online_in_werdohl():
     for told in ("Willkommenstasche", "Perspektive Südwestfalen 2.0", "Smart Cities: 5 für"):
         assert told in titles
     earlier = meetings.exclude(number=15)
-    assert set(earlier.values_list("status", flat=True)) == {Meeting.Status.HELD}
+    assert {meeting.state for meeting in earlier} == {Meeting.State.HELD}
     assert all(meeting.starts_at < fifteenth.starts_at for meeting in earlier)
 
 

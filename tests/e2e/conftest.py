@@ -1,6 +1,12 @@
+import re
 import shutil
+import time
 
 import pytest
+from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,7 +42,12 @@ def login(page, live_server):
         page.get_by_label("E-Mail-Adresse").fill(email)
         page.get_by_label("Passwort").fill(password)
         page.locator("main").get_by_role("button", name="Anmelden").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(konto/2fa/authenticate/)?$"))
+        if "/2fa/" in page.url:
+            # Staff and admins have a second factor: type the current code like an app would.
+            page.locator("input[name=code]").fill(totp_code_for(email))
+            page.locator("main").get_by_role("button").first.click()
+            page.wait_for_url(f"{live_server.url}/")
 
     return do_login
 
@@ -45,3 +56,10 @@ def login(page, live_server):
 def browser_context_args(browser_context_args):
     # A German browser in Berlin, like most of the portal's users.
     return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}
+
+
+def totp_code_for(email):
+    """The current TOTP code of the user's authenticator (as an authenticator app shows it)."""
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

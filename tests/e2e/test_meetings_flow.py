@@ -1,6 +1,8 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from demo.demo_data import DEMO_PASSWORD, demo_data_load
@@ -63,11 +65,23 @@ def test_staff_run_the_sixteenth_meeting_from_copy_to_minutes(page, live_server,
     expect(mail_page.locator("h1")).to_have_text("Vielen Dank")
     mail_page.close()
 
-    # Staff see the response, record attendance and publish the minutes.
+    # Staff see the response.
     page.reload()
     row = page.locator(".response-table tr", has_text="Mara Muster")
     expect(row).to_contain_text("Zusage")
+
+    # Before the meeting, attendance cannot be recorded yet.
     page.locator("nav.meeting-tabs").get_by_role("link", name="Teilnahme").click()
+    expect(page.locator("main")).to_contain_text("sobald das Treffen begonnen hat")
+
+    # The day comes: the meeting starts (the clock is moved by moving the meeting).
+    now = timezone.now()
+    Meeting.objects.filter(pk=sixteenth.pk).update(
+        starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(minutes=90)
+    )
+
+    # Staff record attendance and publish the minutes.
+    page.reload()
     present = page.get_by_label("Mara Muster (Werdohl)")
     expect(present).to_be_checked()
     page.get_by_role("button", name="Teilnahme speichern").click()

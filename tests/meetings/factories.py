@@ -1,9 +1,12 @@
 """Factories for the meetings app beyond the base ones in tests.factories."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from meetings.models import ActionItem, Document, Minutes
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, MunicipalityFactory
 
 
 class MinutesFactory(factory.django.DjangoModelFactory):
@@ -21,6 +24,8 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     what = factory.Sequence(lambda n: f"Aufgabe {n}")
+    owner_municipality = factory.SubFactory(MunicipalityFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

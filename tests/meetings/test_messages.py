@@ -209,13 +209,31 @@ def test_second_change_sends_a_second_update_and_both_carry_the_latest_sequence(
     assert [_event(m)["SEQUENCE"] for m in updates] == [2, 2]
 
 
-def test_title_change_sends_no_update(meeting, published, django_capture_on_commit_callbacks):
+def test_title_change_saved_without_notification_sends_no_update(
+    meeting, published, django_capture_on_commit_callbacks
+):
+    InvitationFactory(meeting=meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.meeting_update(
+            meeting=meeting, data={"title": "Neuer Titel"}, notify=False
+        )
+
+    assert not _messages(Kind.UPDATE)
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+
+
+def test_title_change_is_an_update_calendars_hold(
+    meeting, published, django_capture_on_commit_callbacks
+):
     InvitationFactory(meeting=meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.meeting_update(meeting=meeting, data={"title": "Neuer Titel"})
 
-    assert not _messages(Kind.UPDATE)
+    (update,) = _messages(Kind.UPDATE)
+    assert "Der Titel hat sich geändert." in update.body_text
 
 
 def test_cancellation_sends_method_cancel_to_everybody_but_the_declined(
@@ -264,6 +282,12 @@ def test_minutes_go_to_participants_and_main_contacts_once_each(
     # The attended person is their municipality's main contact too: one mail only.
     attended.representative.is_main_contact = True
     attended.representative.save()
+    # Minutes are published once the meeting has taken place.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(days=1),
+        ends_at=timezone.now() - timedelta(days=1) + timedelta(hours=2),
+    )
+    meeting.refresh_from_db()
     MinutesFactory(meeting=meeting)
 
     with django_capture_on_commit_callbacks(execute=True):

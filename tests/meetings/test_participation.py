@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def held_meeting(days_ago, **kwargs):
     starts = timezone.now() - timedelta(days=days_ago)
     return MeetingFactory(
-        status="held", starts_at=starts, ends_at=starts + timedelta(hours=2), **kwargs
+        status="scheduled", starts_at=starts, ends_at=starts + timedelta(hours=2), **kwargs
     )
 
 

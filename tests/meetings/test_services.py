@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from meetings import selectors, services
-from meetings.models import AgendaItem, Invitation, Meeting, Minutes
+from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Minutes
 from members.models import Municipality
 from notifications.models import Mailing
 from tests.factories import (
     AgendaItemFactory,
     DistrictFactory,
+    HeldMeetingFactory,
     InvitationFactory,
     MeetingFactory,
     MunicipalityFactory,
@@ -196,8 +197,8 @@ def test_invitation_substitute_from_another_municipality_is_refused():
     assert not Invitation.objects.filter(representative=stranger).exists()
 
 
-def test_attendance_record_marks_present_and_absent_and_holds_meeting():
-    meeting = MeetingFactory()
+def test_attendance_record_marks_present_and_absent_once_the_meeting_has_started():
+    meeting = HeldMeetingFactory()
     present = InvitationFactory(meeting=meeting, response="accepted")
     absent = InvitationFactory(meeting=meeting, response="accepted")
 
@@ -208,11 +209,67 @@ def test_attendance_record_marks_present_and_absent_and_holds_meeting():
     meeting.refresh_from_db()
     assert present.attended is True
     assert absent.attended is False
-    assert meeting.status == Meeting.Status.HELD
+    assert meeting.state == Meeting.State.HELD
+
+
+def test_attendance_record_before_the_start_is_refused_and_the_meeting_stays_invited():
+    meeting = MeetingFactory()
+    invitation = InvitationFactory(meeting=meeting, response="accepted")
+
+    with pytest.raises(ValidationError, match="sobald das Treffen begonnen hat"):
+        services.attendance_record(meeting=meeting, attended_invitation_ids=[])
+
+    invitation.refresh_from_db()
+    meeting.refresh_from_db()
+    assert invitation.attended is None
+    assert meeting.state == Meeting.State.INVITED
+
+
+def test_meeting_state_follows_status_and_clock():
+    now = timezone.now()
+
+    assert MeetingFactory(status="draft").state == Meeting.State.PLANNED
+    assert MeetingFactory().state == Meeting.State.INVITED
+    assert HeldMeetingFactory().state == Meeting.State.HELD
+    assert HeldMeetingFactory(status="cancelled").state == Meeting.State.CANCELLED
+    assert MeetingFactory(starts_at=now - timedelta(minutes=1)).state == Meeting.State.HELD
+
+
+def test_held_meetings_are_those_sent_out_whose_start_has_passed():
+    held = HeldMeetingFactory()
+    HeldMeetingFactory(status="draft")
+    HeldMeetingFactory(status="cancelled")
+    MeetingFactory()
+
+    assert list(Meeting.objects.held()) == [held]
+
+
+def test_meeting_update_keeps_a_held_meeting_in_the_past():
+    meeting = HeldMeetingFactory()
+    later = timezone.now() + timedelta(days=3)
+
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(
+            meeting=meeting, data={"starts_at": later, "ends_at": later + timedelta(hours=2)}
+        )
+
+    assert "starts_at" in error.value.message_dict
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.HELD
+
+
+def test_minutes_publish_before_the_start_is_refused(staff_user):
+    meeting = MeetingFactory()
+    services.minutes_save(meeting=meeting, text="# Protokoll", editor=staff_user)
+
+    with pytest.raises(ValidationError, match="sobald das Treffen begonnen hat"):
+        services.minutes_publish(meeting=meeting, editor=staff_user)
+
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT
 
 
 def test_minutes_publish_sets_status_and_records_the_mailing(staff_user):
-    meeting = MeetingFactory()
+    meeting = HeldMeetingFactory()
     services.minutes_save(meeting=meeting, text="# Protokoll", editor=staff_user)
 
     minutes = services.minutes_publish(meeting=meeting, editor=staff_user)
@@ -296,14 +353,89 @@ def test_meeting_copy_next_numbers_rotates_host_and_copies_agenda_and_audience(s
     assert Municipality.objects.count() >= 3
 
 
-def test_action_items_of_previous_meeting_show_on_the_next():
+def test_open_action_items_stay_on_every_following_meeting_until_closed():
     series = SeriesFactory()
-    first = MeetingFactory(series=series, starts_at=timezone.now() - timedelta(days=90))
+    now = timezone.now()
+    first = MeetingFactory(series=series, starts_at=now - timedelta(days=180))
+    second = MeetingFactory(series=series, starts_at=now - timedelta(days=90))
+    third = MeetingFactory(series=series, starts_at=now + timedelta(days=1))
     task = ActionItemFactory(meeting=first)
-    second = MeetingFactory(series=series)
+    done_early = ActionItemFactory(meeting=first, status="done", closed_at=first.starts_at)
 
-    assert selectors.action_items_from_previous_meeting(meeting=second) == [task]
-    assert selectors.action_items_from_previous_meeting(meeting=first) == []
+    assert selectors.action_items_carried_to(meeting=first) == []
+    assert selectors.action_items_carried_to(meeting=second) == [task]
+    assert selectors.action_items_carried_to(meeting=third) == [task]
+    assert done_early not in selectors.action_items_carried_to(meeting=second)
+
+    services.action_item_set_status(item=task, status="done")
+
+    # The following meeting no longer lists it; the meeting that took place keeps its history.
+    assert selectors.action_items_carried_to(meeting=third) == []
+    assert selectors.action_items_carried_to(meeting=second) == [task]
+
+
+def test_action_item_create_requires_owner_and_due_date(municipality):
+    meeting = MeetingFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.action_item_create(meeting=meeting, data={"what": "Bericht"})
+
+    assert set(error.value.message_dict) == {"owner_municipality", "due_on"}
+    assert not meeting.action_items.exists()
+
+
+def test_action_item_create_refuses_a_due_date_in_the_past(municipality):
+    meeting = MeetingFactory()
+    yesterday = timezone.localdate() - timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        services.action_item_create(
+            meeting=meeting,
+            data={"what": "Bericht", "owner_municipality": municipality, "due_on": yesterday},
+        )
+
+    assert "due_on" in error.value.message_dict
+
+
+def test_action_item_update_and_reopen_keep_the_item(municipality):
+    item = ActionItemFactory()
+    later = timezone.localdate() + timedelta(days=30)
+
+    services.action_item_update(
+        item=item, data={"what": "Neu", "owner_municipality": municipality, "due_on": later}
+    )
+    services.action_item_set_status(item=item, status="dropped")
+    closed = ActionItem.objects.get(pk=item.pk)
+    services.action_item_set_status(item=item, status="open")
+    reopened = ActionItem.objects.get(pk=item.pk)
+
+    assert (closed.what, closed.owner_municipality, closed.due_on) == ("Neu", municipality, later)
+    assert closed.closed_at is not None
+    assert reopened.is_open
+    assert reopened.closed_at is None
+
+
+def test_action_item_is_overdue_only_while_open_and_past_due():
+    past = timezone.localdate() - timedelta(days=1)
+
+    assert ActionItemFactory(due_on=past).is_overdue
+    assert not ActionItemFactory(due_on=past, status="done").is_overdue
+    assert not ActionItemFactory().is_overdue
+
+
+def test_action_items_list_filters_by_municipality_and_status(municipality):
+    past = timezone.localdate() - timedelta(days=2)
+    mine = ActionItemFactory(owner_municipality=municipality)
+    overdue = ActionItemFactory(owner_municipality=municipality, due_on=past)
+    ActionItemFactory(owner_municipality=municipality, status="done")
+    ActionItemFactory()
+
+    assert selectors.action_items_list(municipality_id=municipality.pk, status="open") == [
+        overdue,
+        mine,
+    ]
+    assert selectors.action_items_list(status="overdue") == [overdue]
+    assert len(selectors.action_items_list()) == 4
 
 
 def test_calendar_feed_create_again_replaces_the_token(staff_user):

@@ -13,6 +13,7 @@ from meetings.selectors import MEETINGS_PER_PAGE
 from meetings.tokens import response_token
 from tests.factories import (
     AgendaItemFactory,
+    HeldMeetingFactory,
     InvitationFactory,
     MeetingFactory,
     RepresentativeFactory,
@@ -430,3 +431,62 @@ def test_list_pages_upcoming_and_past_meetings_separately(client_for, staff_user
     assert 'href="?seite=2&amp;kommende=2" rel="next"' in page
     assert 'href="?kommende=1&amp;seite=1" rel="prev"' in page
     assert 'aria-label="Seiten der kommenden Treffen"' in page
+
+
+def test_attendance_page_before_the_start_explains_and_records_nothing(client_for, staff_user):
+    meeting = MeetingFactory()
+    invitation = InvitationFactory(meeting=meeting, response="accepted")
+    client = client_for(staff_user)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"attended": [str(invitation.pk)]})
+
+    assert "sobald das Treffen begonnen hat" in page
+    assert "Teilnahme speichern" not in page
+    assert response.status_code == 200
+    assert "sobald das Treffen begonnen hat" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.attended is None
+
+
+def test_attendance_recorded_after_the_start_keeps_the_response_form_of_others_honest(
+    client_for, staff_user, representative_user
+):
+    held = HeldMeetingFactory()
+    upcoming = MeetingFactory()
+    representative = representative_user.representatives.get()
+    InvitationFactory(meeting=upcoming, representative=representative)
+    attended = InvitationFactory(meeting=held, representative=representative)
+
+    client_for(staff_user).post(
+        reverse("meetings:attendance", args=[held.pk]), {"attended": [str(attended.pk)]}
+    )
+    upcoming_page = (
+        client_for(representative_user)
+        .get(reverse("meetings:detail", args=[upcoming.pk]))
+        .content.decode()
+    )
+    held_page = (
+        client_for(representative_user)
+        .get(reverse("meetings:detail", args=[held.pk]))
+        .content.decode()
+    )
+
+    attended.refresh_from_db()
+    assert attended.attended is True
+    assert "Rückmeldung speichern" in upcoming_page
+    assert 'class="status status-invited">Eingeladen<' in upcoming_page
+    assert 'class="status status-held">Stattgefunden<' in held_page
+
+
+def test_minutes_page_before_the_start_offers_no_publishing(client_for, staff_user):
+    meeting = MeetingFactory()
+    client = client_for(staff_user)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"text": "Vorab", "publish": "1"})
+
+    assert "Speichern und veröffentlichen" not in page
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import (
     DistrictFactory,
+    HeldMeetingFactory,
     InvitationFactory,
     MeetingFactory,
     MunicipalityFactory,
@@ -102,13 +103,13 @@ def test_municipality_page_shows_networks_meetings_and_published_practices(
         network=NetworkFactory(name="Perspektive Südwestfalen 2.0"), municipality=municipality
     )
     MeetingFactory(title="Gastgebertreffen", host=municipality)
-    attended = MeetingFactory(title="Besuchtes Treffen", status="held")
+    attended = HeldMeetingFactory(title="Besuchtes Treffen")
     InvitationFactory(
         meeting=attended,
         representative=RepresentativeFactory(municipality=municipality),
         attended=True,
     )
-    missed = MeetingFactory(title="Verpasstes Treffen", status="held")
+    missed = HeldMeetingFactory(title="Verpasstes Treffen")
     InvitationFactory(
         meeting=missed,
         representative=RepresentativeFactory(municipality=municipality),
@@ -146,7 +147,7 @@ def _municipality_with_history(municipality, count):
     for _ in range(count):
         person = RepresentativeFactory(municipality=municipality)
         NetworkMembershipFactory(municipality=municipality)
-        meeting = MeetingFactory(status="held")
+        meeting = HeldMeetingFactory()
         InvitationFactory(meeting=meeting, representative=person, attended=True)
         MeetingFactory(host=municipality)
         PracticeFactory(municipalities=[municipality])

@@ -7,7 +7,12 @@ from django.urls import reverse
 from meetings.models import Invitation
 from members.models import PortalInvitation, Representative, User
 from members.permissions import current_representative, visible_contact_fields
-from tests.factories import PASSWORD, InvitationFactory, MeetingFactory, RepresentativeFactory
+from tests.factories import (
+    PASSWORD,
+    HeldMeetingFactory,
+    InvitationFactory,
+    RepresentativeFactory,
+)
 from tests.members.factories import PortalInvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +154,7 @@ def test_data_export_contains_own_data_only(
     representative_user, other_representative_user, client_for
 ):
     own = current_representative(representative_user)
-    meeting = MeetingFactory(title="Exporttreffen", status="held")
+    meeting = HeldMeetingFactory(title="Exporttreffen")
     InvitationFactory(meeting=meeting, representative=own, attended=True, note="Komme später")
     PortalInvitationFactory(representative=own)
 
@@ -180,7 +185,7 @@ def test_account_deletion_anonymises_and_keeps_meeting_history(
     representative_user, staff_user, client_for
 ):
     own = current_representative(representative_user)
-    meeting = MeetingFactory(title="Historisches Treffen", status="held")
+    meeting = HeldMeetingFactory(title="Historisches Treffen")
     invitation = InvitationFactory(
         meeting=meeting, representative=own, attended=True, note="Privat"
     )

@@ -21,7 +21,7 @@ from tests.factories import (
 
 @pytest.mark.django_db
 def test_reminder_sweep_benchmark_queues_reminders_and_rolls_everything_back():
-    meetings = MeetingFactory.create_batch(3, status=Meeting.Status.HELD)
+    meetings = MeetingFactory.create_batch(3, status=Meeting.Status.CANCELLED)
     for meeting in meetings:
         InvitationFactory(meeting=meeting, response=Invitation.Response.ACCEPTED)
         InvitationFactory(meeting=meeting, response=Invitation.Response.OPEN)

@@ -187,7 +187,7 @@ def public_record(db):
         host=werdohl,
         title="Öffentliches Treffen",
         is_public=True,
-        status=Meeting.Status.HELD,
+        status=Meeting.Status.SCHEDULED,
         starts_at=now - timedelta(days=7),
         ends_at=now - timedelta(days=7) + timedelta(hours=2),
         format=Meeting.Format.HYBRID,

@@ -37,7 +37,7 @@ def _grow(count):
         meeting = factories.MeetingFactory(
             host=municipality,
             is_public=True,
-            status=Meeting.Status.HELD,
+            status=Meeting.Status.SCHEDULED,
             starts_at=now - timedelta(days=3),
             ends_at=now - timedelta(days=3, hours=-2),
             venue="Rathaus",

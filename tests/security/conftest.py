@@ -37,6 +37,7 @@ def world(municipality, other_municipality, representative_user, other_represent
         draft_practice=draft_practice,
         submitted_practice=submitted_practice,
         municipality=municipality,
+        network=factories.NetworkFactory(),
         other_municipality=other_municipality,
         meeting=meeting,
         practice=practice,

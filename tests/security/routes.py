@@ -71,6 +71,7 @@ ROUTES = {
     # members
     "members:directory": Route(MEMBERS),
     "members:municipality_detail": Route(MEMBERS, lambda world: [world.municipality.slug]),
+    "members:network_detail": Route(MEMBERS, lambda world: [world.network.slug]),
     "members:participation": Route(dict.fromkeys(ROLES, "redirect")),
     "meetings:participation": Route(STAFF),
     "members:profile": Route(SIGNED_IN),
@@ -133,6 +134,7 @@ ROUTES = {
     "meetings:ics": Route(MEMBERS, lambda world: [world.meeting.pk]),
     "meetings:edit": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:copy": Route(STAFF_POST, lambda world: [world.meeting.pk], method="post"),
+    "meetings:update_send": Route(STAFF_POST, lambda world: [world.meeting.pk], method="post"),
     "meetings:cancel": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:agenda": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:agenda_item_edit": Route(
@@ -157,6 +159,16 @@ ROUTES = {
         STAFF_POST, lambda world: [world.meeting.pk, world.document.pk], method="post"
     ),
     "meetings:action_items": Route(STAFF, lambda world: [world.meeting.pk]),
+    "meetings:action_item_edit": Route(
+        STAFF, lambda world: [world.meeting.pk, world.action_item.pk]
+    ),
+    "meetings:action_item_list": Route(STAFF),
+    "meetings:series_list": Route(STAFF),
+    "meetings:series_create": Route(STAFF),
+    "meetings:series_edit": Route(STAFF, lambda world: [world.meeting.series_id]),
+    "meetings:action_item_export": Route(STAFF),
+    "meetings:responses_export": Route(STAFF, lambda world: [world.meeting.pk, "xlsx"]),
+    "meetings:remind_open": Route(STAFF, lambda world: [world.meeting.pk]),
     "meetings:action_item_status": Route(
         {**STAFF, "staff": "no_error", "admin": "no_error"},
         lambda world: [world.meeting.pk, world.action_item.pk],

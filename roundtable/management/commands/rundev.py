@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from demo.demo_data import DEMO_PASSWORD, demo_data_load
+from demo.demo_data import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_data_load
 
 
 class Command(BaseCommand):
@@ -48,6 +48,11 @@ class Command(BaseCommand):
         for login in logins:
             where = f" – {login.municipality}" if login.municipality else ""
             self.stdout.write(f"  {login.role:<15} {login.email}{where}")
+        self.stdout.write(
+            "Admin and staff also need a one-time code: add the demo TOTP secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (or run "
+            f"`oathtool --totp -b {DEMO_TOTP_SECRET}`)."
+        )
         self.stdout.write(f"Portal: {settings.SITE_URL}/  (Ctrl-C stops everything)")
 
         python = sys.executable
