@@ -295,4 +295,45 @@ MAIN_PAGES += [
     MainPage("anonymous", "members:invitation_accept", portal_invitation_args),
 ]
 
+
+def message_args(users):
+    """A failed invitation mail of a meeting, as staff open it from the outbox."""
+    meeting = _meeting_with_content(users)
+    message = OutgoingMessageFactory(
+        meeting=meeting, state="failed", last_error="550 Mailbox unavailable"
+    )
+    return [message.pk]
+
+
+def admin_municipality_args(users):
+    return [users["representative"].representatives.get().municipality.pk]
+
+
+def admin_representative_args(users):
+    return [users["representative"].representatives.get().pk]
+
+
+def admin_meeting_args(users):
+    return [_meeting_with_content(users).pk]
+
+
+def admin_practice_args(users):
+    representative = users["representative"].representatives.get()
+    practice = factories.PracticeFactory(
+        title="Willkommenstasche", municipalities=[representative.municipality]
+    )
+    return [practice.pk]
+
+
+MAIN_PAGES += [
+    # A mail preview and one delivered message, as staff check them.
+    MainPage("staff", "notifications:preview", lambda users: ["invitation", "de"]),
+    MainPage("staff", "notifications:message_detail", message_args),
+    # The admin's change forms of the main models.
+    MainPage("admin", "admin:members_municipality_change", admin_municipality_args),
+    MainPage("admin", "admin:members_representative_change", admin_representative_args),
+    MainPage("admin", "admin:meetings_meeting_change", admin_meeting_args),
+    MainPage("admin", "admin:practices_practice_change", admin_practice_args),
+]
+
 LANGUAGES = ("de", "en")

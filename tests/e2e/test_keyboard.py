@@ -3,6 +3,7 @@
 import pytest
 
 from meetings.models import AgendaItem, Invitation
+from tests.e2e.conftest import log_in_through_form
 from tests.factories import (
     PASSWORD,
     AgendaItemFactory,
@@ -88,11 +89,7 @@ def test_switch_language_with_the_keyboard(page, live_server):
 
 
 def log_in_as(page, live_server, user):
-    page.goto(f"{live_server.url}/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(user.email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in_through_form(page, live_server, user.email, PASSWORD)
 
 
 def test_respond_to_an_invitation_with_the_keyboard_only(page, live_server, representative_user):
