@@ -1,8 +1,6 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,15 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.exports import table_response
 from common.files import stored_file_response
 from members import permissions as member_permissions
 from practices import permissions, selectors, services
 from practices.filters import SORTS
 from practices.forms import AdoptionForm, PracticeForm, ReviewForm
 from practices.models import PracticeAttachment
-
-# Cells starting like a formula are prefixed so that spreadsheets show them as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _get_visible(request, slug, *, for_change=False):
@@ -66,25 +62,19 @@ def practice_export(request):
     result = selectors.practice_search(user=request.user, params=request.GET, with_facets=False)
     practices = selectors.practices_for_export(result=result)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="praxisbeispiele-{stamp}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    headers = [
+        _("Title"),
+        _("Municipalities"),
+        _("Topics"),
+        _("Network or project"),
+        _("Started on"),
+        _("Ended on"),
+        _("Adoptions"),
+        _("Summary"),
+        _("Address"),
+    ]
+    rows = (
         [
-            _("Title"),
-            _("Municipalities"),
-            _("Topics"),
-            _("Network or project"),
-            _("Started on"),
-            _("Ended on"),
-            _("Adoptions"),
-            _("Summary"),
-            _("Address"),
-        ]
-    )
-    for practice in practices:
-        row = [
             practice.title,
             ", ".join(m.name for m in practice.municipalities.all()),
             ", ".join(t.name for t in practice.topics.all()),
@@ -95,11 +85,9 @@ def practice_export(request):
             practice.summary,
             request.build_absolute_uri(reverse("practices:detail", args=[practice.slug])),
         ]
-        writer.writerow(
-            f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell
-            for cell in row
-        )
-    return response
+        for practice in practices
+    )
+    return table_response(filename=f"praxisbeispiele-{stamp}", headers=headers, rows=rows)
 
 
 def _render_detail(request, practice, *, adoption_form=None, review_form=None, status=200):

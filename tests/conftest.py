@@ -1,11 +1,13 @@
 import os
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
 from notifications import services, tasks
+from realparts import RedisServer, celery_publishing_to
 from roundtable.celery import app as celery_app
 from tests import factories
 
@@ -153,3 +155,21 @@ def outbox(monkeypatch):
     monkeypatch.setattr(tasks.messages_send, "apply_async", send)
     monkeypatch.setattr(tasks.mailings_expand_task, "apply_async", expand)
     return batches
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A Redis broker with an empty queue for a real worker: the suite's (REDIS_URL), or a
+    private redis-server that this process publishes to while the test runs."""
+    if settings.REDIS_URL:
+        # Tasks left in this suite's Redis database by an earlier test must not interfere.
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+        yield settings.CELERY_BROKER_URL
+        return
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        with celery_publishing_to(server.url):
+            yield server.url
+    finally:
+        server.stop()

@@ -5,14 +5,10 @@ mails that arrived (realparts/)."""
 import re
 
 import pytest
-import redis
-from django.conf import settings
 from playwright.sync_api import expect
 
 from practices.models import Practice
 from realparts import (
-    RedisServer,
-    celery_publishing_to,
     smtp_server,
     wait_for,
     worker,
@@ -21,22 +17,6 @@ from realparts import (
 from tests.factories import PASSWORD, RepresentativeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def broker(tmp_path):
-    """The suite's Redis (REDIS_URL) with an empty queue, or a private redis-server."""
-    if settings.REDIS_URL:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-        yield settings.CELERY_BROKER_URL
-        return
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        with celery_publishing_to(server.url):
-            yield server.url
-    finally:
-        server.stop()
 
 
 def arrived(smtp, recipient, subject_start, *, count=1):

@@ -5,8 +5,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-import redis
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -14,8 +12,6 @@ from meetings import services as meeting_services
 from notifications import tasks
 from notifications.models import OutgoingMessage
 from realparts import (
-    RedisServer,
-    celery_publishing_to,
     smtp_server,
     wait_for,
     worker,
@@ -24,22 +20,6 @@ from realparts import (
 from tests.factories import MeetingFactory, RepresentativeFactory, StaffUserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def broker(tmp_path):
-    """The suite's Redis (REDIS_URL) with an empty queue, or a private redis-server."""
-    if settings.REDIS_URL:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-        yield settings.CELERY_BROKER_URL
-        return
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        with celery_publishing_to(server.url):
-            yield server.url
-    finally:
-        server.stop()
 
 
 def test_scheduling_a_meeting_for_forty_people_delivers_forty_invitations_once(tmp_path, broker):

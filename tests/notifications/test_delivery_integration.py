@@ -8,8 +8,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-import redis
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,23 +29,6 @@ from tests.factories import MeetingFactory
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 State = OutgoingMessage.State
-
-
-@pytest.fixture
-def broker_url(tmp_path):
-    """The suite's Redis (REDIS_URL) with an empty queue, or a private redis-server."""
-    if settings.REDIS_URL:
-        # Tasks left in this suite's Redis database by an earlier run must not interfere.
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-        yield settings.CELERY_BROKER_URL
-        return
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        with celery_publishing_to(server.url):
-            yield server.url
-    finally:
-        server.stop()
 
 
 def _calendar(meeting, recipient) -> bytes:
@@ -93,7 +74,7 @@ def _sent_count():
     return OutgoingMessage.objects.filter(state=State.SENT).count()
 
 
-def test_forty_invitations_arrive_exactly_once_with_a_parseable_calendar(tmp_path, broker_url):
+def test_forty_invitations_arrive_exactly_once_with_a_parseable_calendar(tmp_path, broker):
     starts_at = (timezone.now() + timedelta(days=14)).replace(microsecond=0)
     meeting = MeetingFactory(
         title="15. Runder Tisch", starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
@@ -101,7 +82,7 @@ def test_forty_invitations_arrive_exactly_once_with_a_parseable_calendar(tmp_pat
     recipients = [f"person{number:02d}@example.org" for number in range(40)]
 
     with smtp_server() as (smtp, port):
-        env = worker_env(smtp_port=port, redis_url=broker_url)
+        env = worker_env(smtp_port=port, redis_url=broker)
         with worker(log_path=tmp_path / "worker.log", env=env):
             _queue_invitations(meeting, recipients)
             wait_for(lambda: _sent_count() == 40, timeout=45, what="40 sent messages")
@@ -150,7 +131,7 @@ def test_messages_queued_while_redis_is_down_are_delivered_once_by_the_sweep(tmp
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
-    tmp_path, settings, broker_url
+    tmp_path, settings, broker
 ):
     meeting = MeetingFactory()
     recipients = [f"abbruch{number:02d}@example.org" for number in range(20)]
@@ -160,7 +141,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
         # After five mails the server keeps both pool processes waiting in DATA: the worker
         # is killed while it is sending, before any of these mails was accepted.
         smtp.hold_after = 5
-        env = worker_env(smtp_port=port, redis_url=broker_url)
+        env = worker_env(smtp_port=port, redis_url=broker)
         first = worker(log_path=tmp_path / "first.log", env=env)
         with first as first_worker:
             _queue_invitations(meeting, recipients)
@@ -188,7 +169,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
 
 
 def test_temporary_smtp_errors_are_retried_and_permanent_ones_fail_visibly(
-    tmp_path, client_for, staff_user, broker_url
+    tmp_path, client_for, staff_user, broker
 ):
     meeting = MeetingFactory()
     recipients = [f"spaeter{number}@example.org" for number in range(5)]
@@ -197,7 +178,7 @@ def test_temporary_smtp_errors_are_retried_and_permanent_ones_fail_visibly(
     with smtp_server() as (smtp, port):
         smtp.temporary_failures = dict.fromkeys(recipients, 2)
         smtp.rejected = {rejected}
-        env = worker_env(smtp_port=port, redis_url=broker_url)
+        env = worker_env(smtp_port=port, redis_url=broker)
         with worker(log_path=tmp_path / "worker.log", env=env):
             _queue_invitations(meeting, [*recipients, rejected])
             wait_for(
