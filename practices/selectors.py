@@ -1,5 +1,6 @@
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -135,10 +136,20 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
     return Facet(name=name, label=label, options=options, selected=selected)
 
 
+def _by_label(rows):
+    """Rows in the order of their labels as a German reader expects: "Ölbach" under O."""
+
+    def key(row):
+        decomposed = unicodedata.normalize("NFKD", str(row[1]).casefold())
+        return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+    return sorted(rows, key=key)
+
+
 def practice_facets(
     *, queryset: QuerySet, selected: dict[str, str], queryset_without=None, ids_without=None
 ) -> list[Facet]:
-    """Counts per filter value, one query per filter.
+    """Counts per filter value, all filters in one statement.
 
     A filter that is set counts its values as if it were not (`queryset_without(name)`: the
     result with every other filter and the search text), so its list still offers the
@@ -155,31 +166,21 @@ def practice_facets(
     def municipality_links(name):
         return Practice.municipalities.through.objects.filter(practice_id__in=ids(name))
 
-    topic_rows = (
-        Practice.topics.through.objects.filter(practice_id__in=ids("thema"))
-        .values("topic__slug", "topic__name")
-        .annotate(count=Count("practice_id", distinct=True))
-        .order_by("topic__name")
-    )
-    district_rows = (
-        municipality_links("kreis")
-        .filter(municipality__district__isnull=False)
-        .values("municipality__district__ags_prefix", "municipality__district__name")
-        .annotate(count=Count("practice_id", distinct=True))
-        .order_by("municipality__district__name")
-    )
-    municipality_rows = (
-        municipality_links("kommune")
-        .values("municipality__slug", "municipality__name")
-        .annotate(count=Count("practice_id", distinct=True))
-        .order_by("municipality__name")
-    )
-    network_rows = (
-        Practice.objects.filter(pk__in=ids("netzwerk"), network__isnull=False)
-        .values("network__slug", "network__name")
-        .annotate(count=Count("id"))
-        .order_by("network__name")
-    )
+    def grouped(queryset, facet: str, key, label, count):
+        # One SELECT of (filter, value, label, count) rows per filter; all are sent as one
+        # UNION ALL statement, so the filters cost one round trip, not seven.
+        return (
+            queryset.order_by()
+            .annotate(
+                facet=Value(facet, output_field=CharField()),
+                key=Cast(key, CharField()),
+                label=Cast(label, CharField()),
+            )
+            .values("facet", "key", "label")
+            .annotate(count=count)
+            .values_list("facet", "key", "label", "count")
+        )
+
     band_case = Case(
         *[
             When(
@@ -192,70 +193,90 @@ def practice_facets(
         default=Value(""),
         output_field=CharField(),
     )
-    band_counts = dict(
-        municipality_links("einwohner")
-        .annotate(band=band_case)
-        .values("band")
-        .annotate(count=Count("practice_id", distinct=True))
-        .values_list("band", "count")
-    )
-    year_rows = (
-        Practice.objects.filter(pk__in=ids("beginn"), started_on__isnull=False)
-        .annotate(year=ExtractYear("started_on"))
-        .values("year")
-        .annotate(count=Count("id"))
-        .order_by("-year")
-    )
-    presented_counts = dict(
-        Practice.objects.filter(pk__in=ids("vorgestellt"))
-        .annotate(presented=presented_subquery())
-        .values("presented")
-        .annotate(count=Count("id"))
-        .values_list("presented", "count")
-    )
+    no_label = Value("", output_field=CharField())
+    parts = [
+        grouped(
+            Practice.topics.through.objects.filter(practice_id__in=ids("thema")),
+            "thema",
+            F("topic__slug"),
+            F("topic__name"),
+            Count("practice_id", distinct=True),
+        ),
+        grouped(
+            municipality_links("kreis").filter(municipality__district__isnull=False),
+            "kreis",
+            F("municipality__district__ags_prefix"),
+            F("municipality__district__name"),
+            Count("practice_id", distinct=True),
+        ),
+        grouped(
+            municipality_links("kommune"),
+            "kommune",
+            F("municipality__slug"),
+            F("municipality__name"),
+            Count("practice_id", distinct=True),
+        ),
+        grouped(
+            Practice.objects.filter(pk__in=ids("netzwerk"), network__isnull=False),
+            "netzwerk",
+            F("network__slug"),
+            F("network__name"),
+            Count("id"),
+        ),
+        grouped(
+            municipality_links("einwohner"),
+            "einwohner",
+            band_case,
+            no_label,
+            Count("practice_id", distinct=True),
+        ),
+        grouped(
+            Practice.objects.filter(pk__in=ids("beginn"), started_on__isnull=False),
+            "beginn",
+            ExtractYear("started_on"),
+            no_label,
+            Count("id"),
+        ),
+        grouped(
+            Practice.objects.filter(pk__in=ids("vorgestellt")),
+            "vorgestellt",
+            Case(When(presented_subquery(), then=Value("ja")), default=Value("nein")),
+            no_label,
+            Count("id"),
+        ),
+    ]
+    rows: dict[str, list[tuple[str, str, int]]] = {}
+    for facet, key, label, count in parts[0].union(*parts[1:], all=True):
+        rows.setdefault(facet, []).append((key, label, count))
+    band_counts = {key: count for key, _label, count in rows.get("einwohner", [])}
+    presented_counts = {key: count for key, _label, count in rows.get("vorgestellt", [])}
+    years = sorted(rows.get("beginn", []), key=lambda row: -int(row[0]))
     return [
         _facet(
             "thema",
             _("Topic"),
-            sorted(
-                (
-                    (
-                        r["topic__slug"],
-                        topic_label(slug=r["topic__slug"], name=r["topic__name"]),
-                        r["count"],
-                    )
-                    for r in topic_rows
-                ),
-                key=lambda row: row[1],
+            _by_label(
+                (slug, topic_label(slug=slug, name=name), count)
+                for slug, name, count in rows.get("thema", [])
             ),
             selected.get("thema", ""),
         ),
         _facet(
             "kreis",
             _("District"),
-            [
-                (
-                    r["municipality__district__ags_prefix"],
-                    r["municipality__district__name"],
-                    r["count"],
-                )
-                for r in district_rows
-            ],
+            _by_label(rows.get("kreis", [])),
             selected.get("kreis", ""),
         ),
         _facet(
             "kommune",
             _("Municipality"),
-            [
-                (r["municipality__slug"], r["municipality__name"], r["count"])
-                for r in municipality_rows
-            ],
+            _by_label(rows.get("kommune", [])),
             selected.get("kommune", ""),
         ),
         _facet(
             "netzwerk",
             _("Network or project"),
-            [(r["network__slug"], r["network__name"], r["count"]) for r in network_rows],
+            _by_label(rows.get("netzwerk", [])),
             selected.get("netzwerk", ""),
         ),
         _facet(
@@ -271,16 +292,16 @@ def practice_facets(
         _facet(
             "beginn",
             _("Started in"),
-            [(r["year"], r["year"], r["count"]) for r in year_rows],
+            [(year, year, count) for year, _label, count in years],
             selected.get("beginn", ""),
         ),
         _facet(
             "vorgestellt",
             _("Presented at a meeting"),
             [
-                (value, label, presented_counts[key])
-                for value, label, key in [("ja", _("Yes"), True), ("nein", _("No"), False)]
-                if presented_counts.get(key)
+                (value, label, presented_counts[value])
+                for value, label in [("ja", _("Yes")), ("nein", _("No"))]
+                if presented_counts.get(value)
             ],
             selected.get("vorgestellt", ""),
         ),

@@ -142,6 +142,12 @@ def test_make_run_serves_start_login_and_admin_with_a_worker_and_beat(portal):
     assert f"<id>{base}/praxisbeispiele/willkommenstasche-werdohl/</id>" in feed
     assert "127.0.0.1:8000" not in feed
 
+    # The library with its filters counted on SQLite (one UNION ALL statement).
+    status, library = get(f"{base}/praxisbeispiele/")
+    assert status == 200
+    assert "Märkischer Kreis" in library
+    assert 'value="05962"' in library  # the district filter offers it
+
     output = portal.output()
     assert "admin@example.org" in output
     assert (portal.var / "db.sqlite3").exists()
