@@ -23,35 +23,48 @@ def is_agency_staff(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _viewer_facts(user)["in_staff_group"]
+    return _in_staff_group(user)
 
 
 def current_representative(user):
     """The user's current Representative row (with municipality), or None."""
     if not user.is_authenticated:
         return None
-    return _viewer_facts(user)["representative"]
+    return _representative(user)
 
 
 def _viewer_facts(user) -> dict:
     """Group membership and current representative row: asked on nearly every request.
 
     Kept on the user object, which lives for one request, so a page asks the database once
-    however many checks it makes; nothing is kept between requests.
+    per fact however many checks it makes; nothing is kept between requests. Each fact is
+    fetched only when first asked: the second-factor check on every request needs only the
+    group, and the representative row with its municipality costs a query of its own.
     """
     facts = getattr(user, "_viewer_facts", None)
     if facts is None:
-        facts = user._viewer_facts = {
-            "in_staff_group": user.groups.filter(name=STAFF_GROUP_NAME).exists(),
-            "representative": (
-                Representative.objects.current()
-                .filter(user=user)
-                .select_related("municipality", "municipality__district")
-                .order_by("-is_main_contact", "-starts_on")
-                .first()
-            ),
-        }
+        facts = user._viewer_facts = {}
     return facts
+
+
+def _in_staff_group(user) -> bool:
+    facts = _viewer_facts(user)
+    if "in_staff_group" not in facts:
+        facts["in_staff_group"] = user.groups.filter(name=STAFF_GROUP_NAME).exists()
+    return facts["in_staff_group"]
+
+
+def _representative(user):
+    facts = _viewer_facts(user)
+    if "representative" not in facts:
+        facts["representative"] = (
+            Representative.objects.current()
+            .filter(user=user)
+            .select_related("municipality", "municipality__district")
+            .order_by("-is_main_contact", "-starts_on")
+            .first()
+        )
+    return facts["representative"]
 
 
 def current_municipality(user):
