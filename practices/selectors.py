@@ -418,20 +418,6 @@ def _list_facets(*, queryset, selected, user, queryset_without) -> list[Facet]:
     return facets
 
 
-# Parameters of the library's address; anything else in the query string is ignored.
-PARAMETERS = [
-    "q",
-    "thema",
-    "kreis",
-    "kommune",
-    "netzwerk",
-    "einwohner",
-    "beginn",
-    "vorgestellt",
-    "aehnlich",
-    "sortierung",
-    "seite",
-]
 FILTER_NAMES = [
     "thema",
     "kreis",
@@ -442,6 +428,8 @@ FILTER_NAMES = [
     "vorgestellt",
     "aehnlich",
 ]
+# Parameters of the library's address; anything else in the query string is ignored.
+PARAMETERS = ["q", *FILTER_NAMES, "sortierung", "seite"]
 MAX_PARAMETER_LENGTH = 200
 # Characters no search or filter value needs and the database must not see: control
 # characters (NUL among them), lone surrogates and private-use code points.

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.utils import timezone
 
 from members import permissions
+from members.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,17 @@ def test_only_admins_manage_user_accounts(role, can_manage_users, role_users, cl
     response = client_for(role_users[role]).get("/admin/members/user/")
 
     assert (response.status_code == 200) is can_manage_users
+
+
+def test_the_staff_check_does_not_load_the_representative_row(
+    representative_user, django_assert_num_queries
+):
+    # The second-factor check asks it on every request; the representative row (with its
+    # municipality) is loaded only by what needs it, and then once per request.
+    user = User.objects.get(pk=representative_user.pk)
+    with django_assert_num_queries(1):
+        assert not permissions.is_agency_staff(user)
+        assert not permissions.is_agency_staff(user)
+    with django_assert_num_queries(1):
+        assert permissions.current_municipality(user) is not None
+        assert permissions.current_representative(user) is not None

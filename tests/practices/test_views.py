@@ -3,6 +3,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practices.models import Adoption, Practice
@@ -525,3 +527,36 @@ def test_too_long_adoption_note_is_shown_again_with_a_message(role_users, client
     assert "Sehr lang. Sehr lang." in content
     assert 'aria-describedby="id_note_helptext id_note_error"' in content
     assert not Adoption.objects.exists()
+
+
+def test_filter_values_are_in_german_alphabetical_order_with_umlauts_under_their_vowel(
+    role_users, client_for
+):
+    names = ["Zell", "Ölbach", "Olsberg", "Arnsberg"]
+    for name in names:
+        make_practice(MunicipalityFactory(name=name), title=f"Beispiel {name}")
+
+    response = client_for(role_users["representative"]).get(reverse("practices:list"))
+
+    facets = {facet.name: facet for facet in response.context["result"].facets}
+    labels = [option.label for option in facets["kommune"].options]
+    assert [label for label in labels if label in names] == [
+        "Arnsberg",
+        "Ölbach",
+        "Olsberg",
+        "Zell",
+    ]
+
+
+def test_every_filter_is_counted_in_one_statement(role_users, client_for, municipality):
+    make_practice(municipality, title="Dorfladen", topics=[TopicFactory()])
+    client = client_for(role_users["representative"])
+    client.get(reverse("practices:list"))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("practices:list"), {"q": "Dorfladen"})
+
+    facet_statements = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+    assert len(facet_statements) == 1
+    for name in ["thema", "kreis", "kommune", "netzwerk", "einwohner", "beginn", "vorgestellt"]:
+        assert f"'{name}'" in facet_statements[0]
