@@ -289,18 +289,13 @@ def audience_resolve(
     Districts include their district administration; a network counts its current members.
     Everybody appears once, sorted by municipality and name.
     """
-    today = timezone.localdate()
     municipality_ids = {int(pk) for pk in municipalities}
     active = Municipality.objects.filter(is_active=True)
     if all_active:
         municipality_ids |= set(active.values_list("pk", flat=True))
     if districts:
         municipality_ids |= set(active.filter(district__in=districts).values_list("pk", flat=True))
-    current_memberships = (
-        NetworkMembership.objects.filter(municipality__is_active=True)
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    )
+    current_memberships = NetworkMembership.objects.current().filter(municipality__is_active=True)
     if networks:
         municipality_ids |= set(
             current_memberships.filter(network__in=networks).values_list(

@@ -156,6 +156,17 @@ class Network(models.Model):
         return self.name
 
 
+class NetworkMembershipQuerySet(models.QuerySet):
+    def current(self, *, on=None):
+        """Memberships in force on ``on`` (today): begun (or without a start) and not ended.
+
+        The one definition of "current member of a network", for the directory, the network
+        page and the audience of an invitation.
+        """
+        on = on or timezone.localdate()
+        return self.exclude(starts_on__gt=on).exclude(ends_on__lt=on)
+
+
 class NetworkMembership(models.Model):
     class Role(models.TextChoices):
         PIONEER = "pioneer", _("Pioneer municipality")
@@ -174,6 +185,8 @@ class NetworkMembership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     starts_on = models.DateField(_("since"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = NetworkMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network membership")

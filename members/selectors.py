@@ -34,12 +34,7 @@ def _current_representatives():
 
 
 def _current_memberships():
-    today = timezone.localdate()
-    return (
-        NetworkMembership.objects.exclude(ends_on__lt=today)
-        .select_related("network")
-        .order_by("network__name")
-    )
+    return NetworkMembership.objects.current().select_related("network").order_by("network__name")
 
 
 def municipalities_for_directory(*, district=None, network=None, search: str = ""):
@@ -143,11 +138,9 @@ ROLE_ORDER = [
 def network_page_get(*, slug: str, viewer) -> NetworkPage:
     """A network with its current members and their tier, plus the other apps' sections."""
     network = get_object_or_404(Network, slug=slug)
-    today = timezone.localdate()
     memberships = list(
-        NetworkMembership.objects.filter(network=network)
-        .exclude(ends_on__lt=today)
-        .exclude(starts_on__gt=today)
+        NetworkMembership.objects.current()
+        .filter(network=network)
         .select_related("municipality", "municipality__district")
     )
     memberships.sort(key=lambda m: (ROLE_ORDER.index(m.role), m.municipality.name))

@@ -1,7 +1,16 @@
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
-from tests.factories import MunicipalityFactory, RepresentativeFactory
+from members.models import NetworkMembership
+from tests.factories import (
+    MunicipalityFactory,
+    NetworkFactory,
+    NetworkMembershipFactory,
+    RepresentativeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +52,18 @@ def test_representative_end_date_must_not_precede_start(municipality):
 
     with pytest.raises(IntegrityError):
         representative.save()
+
+
+def test_current_network_memberships_have_begun_and_not_ended():
+    today = timezone.localdate()
+    network = NetworkFactory()
+    open_ended = NetworkMembershipFactory(network=network)
+    running = NetworkMembershipFactory(
+        network=network, starts_on=today - timedelta(days=30), ends_on=today
+    )
+    NetworkMembershipFactory(network=network, ends_on=today - timedelta(days=1))
+    NetworkMembershipFactory(network=network, starts_on=today + timedelta(days=1))
+
+    current = set(NetworkMembership.objects.current().filter(network=network))
+
+    assert current == {open_ended, running}
