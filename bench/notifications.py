@@ -6,11 +6,14 @@
   Targets: the request (``queue_seconds``) under 1 s; the outbox at least 30 % of smtplib
   (``outbox_share_of_smtplib``). The outbox's time runs from the request to the last mail
   accepted, so it includes expanding, rendering and building every message.
+- invitation_request_1000: the staff request itself, as the audience page's confirmed form
+  sends it (form with 1,000 chosen people, audience, service, commit, publishing), timed
+  end to end in-process (target: under 1 s).
 - reminder_sweep_2000: the periodic reminder sweep over the scale data's 2,000 meetings
   (target: the first sweep under 10 s; it records the mailings, writes the messages in bulk
   and leaves rendering to the sending worker).
 
-Both leave the benchmark database as they found it (rows deleted or the transaction rolled
+All leave the benchmark database as they found it (rows deleted or the transaction rolled
 back), so `make bench` stays repeatable.
 """
 
@@ -26,6 +29,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings import messages
@@ -71,6 +76,45 @@ def _recipients(count: int):
     return people
 
 
+def _bench_meeting(context) -> Meeting:
+    starts_at = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    return meeting_services.meeting_create(
+        organiser=context.staff,
+        data={
+            "title": "Benchmark: Einladungen",
+            "format": Meeting.Format.ONLINE,
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=2),
+            "online_url": "https://konferenz.example.org/benchmark",
+        },
+    )
+
+
+def invitation_request_1000(context, *, count: int = 1000) -> dict:
+    """The confirmed audience form inviting ``count`` chosen people, as staff submit it."""
+    recipients = _recipients(count)
+    meeting = _bench_meeting(context)
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(context.staff)
+    url = reverse("meetings:audience", args=[meeting.pk])
+    data = {"representatives": [person.pk for person in recipients], "confirm": "1"}
+    try:
+        # The connection to the broker is open in a running web worker.
+        with celery_app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=3)
+        started = time.perf_counter()
+        response = client.post(url, data)
+        seconds = time.perf_counter() - started
+        invited = meeting.invitations.count()
+        if response.status_code != 302 or invited != count:
+            raise RuntimeError(f"audience form: {response.status_code}, {invited} invitations")
+        return {"recipients": count, "request_seconds": round(seconds, 2)}
+    finally:
+        # The published expansion finds no pending mailing and does nothing.
+        Mailing.objects.filter(scope=scope_for(meeting)).delete()
+        meeting.delete()
+
+
 def invitations_to_1000(
     context,
     *,
@@ -96,17 +140,7 @@ def invitations_to_1000(
     worker = None
     try:
         recipients = _recipients(count)
-        starts_at = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
-        meeting = meeting_services.meeting_create(
-            organiser=context.staff,
-            data={
-                "title": "Benchmark: Einladungen",
-                "format": Meeting.Format.ONLINE,
-                "starts_at": starts_at,
-                "ends_at": starts_at + timedelta(hours=2),
-                "online_url": "https://konferenz.example.org/benchmark",
-            },
-        )
+        meeting = _bench_meeting(context)
         with tempfile.TemporaryDirectory() as directory:
             worker = Worker(env=env, log_path=Path(directory) / "worker.log", concurrency=1)
             # A web worker has its broker connection open; a fresh process would time the

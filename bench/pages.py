@@ -25,7 +25,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bench.environment import PROFILES, percentile
-from bench.notifications import invitations_to_1000, reminder_sweep_2000
+from bench.notifications import (
+    invitation_request_1000,
+    invitations_to_1000,
+    reminder_sweep_2000,
+)
 from bench.search import search_latency, search_quality_at_scale
 from meetings.models import Invitation, Meeting
 from members.models import Municipality, Representative, User
@@ -253,6 +257,7 @@ def measure_pages(context, repeat):
 
 # (name, callable(context) -> dict) for benchmarks beside the pages, e.g. mail throughput.
 EXTRA_BENCHMARKS = [
+    ("staff request inviting 1,000 people", invitation_request_1000),
     ("invitations to 1,000 recipients", invitations_to_1000),
     ("reminder sweep over 2,000 meetings", reminder_sweep_2000),
     ("library search at 100,000 examples", search_latency),

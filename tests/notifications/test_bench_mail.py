@@ -6,10 +6,10 @@ import pytest
 import redis
 from django.conf import settings
 
-from bench.notifications import invitations_to_1000, reminder_sweep_2000
+from bench.notifications import invitation_request_1000, invitations_to_1000, reminder_sweep_2000
 from meetings.models import Invitation, Meeting
 from members.models import Representative
-from notifications.models import OutgoingMessage
+from notifications.models import Mailing, OutgoingMessage
 from realparts import database_url_for_workers
 from tests.factories import (
     InvitationFactory,
@@ -59,3 +59,14 @@ def test_invitation_benchmark_delivers_through_a_worker_and_smtplib():
     assert Representative.objects.count() == 5
     assert not Meeting.objects.exists()
     assert not OutgoingMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invitation_request_benchmark_invites_through_the_audience_form_and_cleans_up(outbox):
+    RepresentativeFactory.create_batch(4)
+    result = invitation_request_1000(SimpleNamespace(staff=StaffUserFactory()), count=4)
+
+    assert result["recipients"] == 4
+    assert result["request_seconds"] >= 0
+    assert not Meeting.objects.exists()
+    assert not Mailing.objects.exists()
