@@ -28,6 +28,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.lookups import id_among
 from members import permissions as member_permissions
 from members.models import Municipality
 from members.sections import PageSection
@@ -164,7 +165,7 @@ def practice_facets(
         return queryset.order_by().values("pk")
 
     def municipality_links(name):
-        return Practice.municipalities.through.objects.filter(practice_id__in=ids(name))
+        return Practice.municipalities.through.objects.filter(id_among("practice_id", ids(name)))
 
     def grouped(queryset, facet: str, key, label, count):
         # One SELECT of (filter, value, label, count) rows per filter; all are sent as one
@@ -196,7 +197,7 @@ def practice_facets(
     no_label = Value("", output_field=CharField())
     parts = [
         grouped(
-            Practice.topics.through.objects.filter(practice_id__in=ids("thema")),
+            Practice.topics.through.objects.filter(id_among("practice_id", ids("thema"))),
             "thema",
             F("topic__slug"),
             F("topic__name"),
@@ -217,7 +218,7 @@ def practice_facets(
             Count("practice_id", distinct=True),
         ),
         grouped(
-            Practice.objects.filter(pk__in=ids("netzwerk"), network__isnull=False),
+            Practice.objects.filter(id_among("pk", ids("netzwerk")), network__isnull=False),
             "netzwerk",
             F("network__slug"),
             F("network__name"),
@@ -231,14 +232,14 @@ def practice_facets(
             Count("practice_id", distinct=True),
         ),
         grouped(
-            Practice.objects.filter(pk__in=ids("beginn"), started_on__isnull=False),
+            Practice.objects.filter(id_among("pk", ids("beginn")), started_on__isnull=False),
             "beginn",
             ExtractYear("started_on"),
             no_label,
             Count("id"),
         ),
         grouped(
-            Practice.objects.filter(pk__in=ids("vorgestellt")),
+            Practice.objects.filter(id_among("pk", ids("vorgestellt"))),
             "vorgestellt",
             Case(When(presented_subquery(), then=Value("ja")), default=Value("nein")),
             no_label,
@@ -460,7 +461,7 @@ def _filtered(*, user, params, parsed) -> tuple[PracticeFilter, QuerySet, search
     if not parsed.terms:
         return filterset, queryset, None
     window = search.search_window(queryset, parsed, size=SEARCH_WINDOW)
-    windowed = Practice.objects.filter(pk__in=window.ranked).annotate(
+    windowed = Practice.objects.filter(id_among("pk", window.ranked)).annotate(
         rank=search.rank_of_position(window.ranked)
     )
     return filterset, windowed, window

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from practices import search
 from practices.selectors import practice_search, practice_search_page
@@ -141,3 +144,34 @@ def test_service_update_keeps_the_index_current_for_topics(corpus, role_users, m
     assert titles(role_users["representative"], q="Stadtmarketing") == ["Begrüßungspaket"]
     assert titles(role_users["representative"], q="Begrüßungspakete") == ["Begrüßungspaket"]
     assert titles(role_users["representative"], q="Willkommenstasche") == []
+
+
+def test_search_window_ids_reach_the_filter_counts_as_one_array(corpus, representative_user):
+    """The window's ids go to the filter counts as arrays, not one parameter per id."""
+    for number in range(30):
+        IndexedPracticeFactory(title=f"Neubürgerempfang {number}", topics=[TopicFactory()])
+
+    with CaptureQueriesContext(connection) as queries:
+        result = practice_search(user=representative_user, params={"q": "Neubürger"})
+    counts = [q["sql"] for q in queries if "practices_practice_topics" in q["sql"]]
+
+    assert len(result.ordered_ids) == 31
+    assert counts
+    assert all("= ANY('{" in sql for sql in counts)
+    assert not any(re.search(r"IN \((\d+, ){20}", sql) for sql in counts)
+
+
+def test_search_vector_stays_in_the_row_and_long_texts_go_beside_it():
+    """The layout a text search relies on (migration 0009): testing a row's vector reads
+    one page, not the TOAST table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'practices_practice'::regclass AND attname = 'search_vector'"
+        )
+        storage = cursor.fetchone()[0]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'practices_practice'")
+        options = cursor.fetchone()[0]
+
+    assert storage == "m"
+    assert "toast_tuple_target=128" in options
