@@ -1,5 +1,6 @@
 """gunicorn settings for production: `gunicorn -c roundtable/gunicorn.conf.py roundtable.wsgi`."""
 
+import gc
 import multiprocessing
 import os
 
@@ -20,3 +21,11 @@ preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    # Django's modules, URLs and settings loaded by preload live as long as the worker; moved
+    # to the collector's permanent generation, a full collection no longer walks them (it
+    # cost a request about 90 ms now and then) and the forked workers keep sharing their
+    # memory pages instead of copying them when the collector touches the objects.
+    gc.freeze()
