@@ -45,6 +45,7 @@ from members.models import Representative
 from notifications import kinds
 from notifications.kinds import MailingRecipient, MessageAttachment, MessageContent, MessageKind
 from notifications.models import OutgoingMessage, scope_for
+from notifications.selectors import mailing_recorded
 from notifications.services import (
     mailing_build,
     mailing_create,
@@ -208,14 +209,18 @@ def invitations_record(*, meeting: Meeting, invitations, substitute_for=None) ->
     _record(kind=Kind.INVITATION, meeting=meeting, params=params)
 
 
-def update_record(*, meeting: Meeting, changed_fields, previous: dict) -> None:
+def update_record(*, meeting: Meeting, changed_fields, previous: dict) -> bool:
     """Time, place or link of a scheduled meeting changed: an update with raised SEQUENCE.
 
-    ``previous`` holds the values before the change (shown as old → new).
+    ``previous`` holds the values before the change (shown as old → new). Returns whether
+    a new update was recorded (False when this SEQUENCE already has its update).
     """
     relevant = [field for field in UPDATE_FIELDS if field in changed_fields]
     if not relevant or meeting.status != Meeting.Status.SCHEDULED:
-        return
+        return False
+    key = f"update:{meeting.pk}:{meeting.sequence}"
+    if mailing_recorded(idempotency_key=key):
+        return False
     _record(
         kind=Kind.UPDATE,
         meeting=meeting,
@@ -224,8 +229,9 @@ def update_record(*, meeting: Meeting, changed_fields, previous: dict) -> None:
             "changed_fields": relevant,
             "previous": {field: _json_value(previous.get(field)) for field in relevant},
         },
-        key=f"update:{meeting.pk}:{meeting.sequence}",
+        key=key,
     )
+    return True
 
 
 def _json_value(value):

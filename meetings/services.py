@@ -95,18 +95,22 @@ def meeting_update(*, meeting: Meeting, data: dict, notify: bool = True) -> list
     return changed
 
 
-def meeting_update_send(*, meeting: Meeting, changed_fields=("agenda",)) -> None:
+def meeting_update_send(*, meeting: Meeting, changed_fields=("agenda",)) -> bool:
     """Send the update mail for the meeting as it is now (e.g. after agenda changes).
 
     The mail is keyed by invitation and SEQUENCE, so pressing the button twice, or after
-    several edits, sends one mail per person for the current state.
+    several edits, sends one mail per person for the current state. Returns False when the
+    update for the current state had already been sent (nothing new goes out).
     """
     if meeting.state != Meeting.State.INVITED:
         raise ValidationError(_("Updates go out only for upcoming meetings that were sent out."))
     with transaction.atomic():
         # Read again: agenda changes raised SEQUENCE in the database, not on this instance.
+        # The row lock also keeps two clicks from both finding no update recorded.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        messages.update_record(meeting=meeting, changed_fields=list(changed_fields), previous={})
+        return messages.update_record(
+            meeting=meeting, changed_fields=list(changed_fields), previous={}
+        )
 
 
 def _next_host(*, meeting: Meeting) -> Municipality | None:

@@ -354,10 +354,19 @@ def meeting_update_send(request, pk):
     """Send the update mail after agenda changes (once per person for the current state)."""
     meeting = _meeting_or_404(pk)
     try:
-        services.meeting_update_send(meeting=meeting)
+        sent = services.meeting_update_send(meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if not sent:
+            messages.info(
+                request,
+                _(
+                    "The update for the meeting as it is now was already sent; nothing went "
+                    "out again. Change the agenda or the meeting to send a new update."
+                ),
+            )
+            return redirect("meetings:agenda", meeting.pk)
         count = selectors.update_recipient_count(meeting=meeting)
         messages.success(
             request,

@@ -147,6 +147,30 @@ def test_update_after_agenda_edits_goes_once_per_person(
     assert all("Tagesordnung" in update.body_text for update in updates)
 
 
+def test_sending_the_same_update_again_says_that_nothing_went_out(
+    meeting, client_for, staff_user, outbox, django_capture_on_commit_callbacks
+):
+    InvitationFactory.create_batch(2, meeting=meeting)
+    services.agenda_item_create(meeting=meeting, data={"title": "Neuer Punkt"})
+    client = client_for(staff_user)
+    url = reverse("meetings:update_send", args=[meeting.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(url, follow=True)
+
+    first_text = [str(message) for message in first.context["messages"]]
+    second_text = [str(message) for message in second.context["messages"]]
+    assert any("2" in text for text in first_text)
+    assert second_text == [
+        "Die Aktualisierung für den jetzigen Stand des Treffens wurde bereits verschickt; es "
+        "ging nichts erneut hinaus. Ändern Sie die Tagesordnung oder das Treffen, um eine neue "
+        "Aktualisierung zu verschicken."
+    ]
+    assert Mailing.objects.filter(kind=Kind.UPDATE).count() == 1
+
+
 def _invite(meeting, capture):
     with capture(execute=True):
         services.invitations_send(meeting=meeting, representatives=[RepresentativeFactory()])
