@@ -280,6 +280,9 @@ def _meeting(series, agency, werdohl, werdohl_rep, staff_user, practice, perspek
             "ends_at": starts_at + timedelta(hours=2),
             "online_url": "https://konferenz.example.org/runder-tisch-15",
             "status": Meeting.Status.SCHEDULED,
+            # The round table's meetings are on the public record (OParl); the online link
+            # and the invitations stay private.
+            "is_public": True,
             "organiser": staff_user,
         },
     )
@@ -420,6 +423,7 @@ def _earlier_meetings(series, agency, staff_user, perspektive, smart):
                 "venue": "" if demo.online else f"Rathaus {host.name}",
                 # Sent out; held follows from the past start time.
                 "status": Meeting.Status.SCHEDULED,
+                "is_public": True,
                 "organiser": staff_user,
             },
         )

@@ -81,3 +81,13 @@ def test_demo_people_are_fictional_and_the_invented_examples_say_so():
     assert all(address.endswith("@example.org") for address in addresses)
     invented = Practice.objects.exclude(slug="willkommenstasche-werdohl")
     assert all("Demo" in practice.summary for practice in invented)
+
+
+def test_demo_meetings_are_on_the_public_record_without_their_online_links(client):
+    demo_data_load()
+
+    response = client.get("/oparl/v1.1/body/1/meeting")
+
+    meetings = response.json()["data"]
+    assert len(meetings) == 15
+    assert "konferenz.example.org" not in response.content.decode()
