@@ -905,6 +905,10 @@ def messages_deliver(*, message_ids) -> dict[int, DeliveryOutcome]:
                     continue
                 # No transaction and no row lock while the SMTP server is talking.
                 try:
+                    # One connection for the batch, opened for its first mail (a refused
+                    # connection is then that mail's error): send_messages on a mailer that
+                    # is not open connects, greets and quits around every single mail.
+                    mailer.open()
                     mailer.send_messages([message_build_email(message=message)])
                 except Exception as error:
                     outcomes[message.pk] = _record_error(message=message, error=error)

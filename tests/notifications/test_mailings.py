@@ -17,6 +17,7 @@ from meetings.models import Invitation
 from notifications import kinds, services, tasks
 from notifications.kinds import MailingRecipient, MessageContent, MessageKind
 from notifications.models import Mailing, OutgoingMessage, scope_for
+from realparts import RecordingHandler, free_port, smtp_server
 from tests.factories import MeetingFactory, RepresentativeFactory
 from tests.notifications.factories import OutgoingMessageFactory
 
@@ -256,6 +257,61 @@ def test_a_template_error_for_one_recipient_fails_that_message_and_the_others_ar
 
 
 # --- batches over one connection ----------------------------------------------------------
+
+
+class _SessionRecordingHandler(RecordingHandler):
+    """Also notes the client address of each accepted mail: one per SMTP connection."""
+
+    def __init__(self):
+        super().__init__()
+        self.peers = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_batch_goes_out_over_one_smtp_connection(meeting, published, settings):
+    _invite(meeting, 3)
+    services.mailings_expand(mailing_ids=list(Mailing.objects.values_list("pk", flat=True)))
+    ids = list(_rows(meeting).order_by("pk").values_list("pk", flat=True))
+
+    with smtp_server(_SessionRecordingHandler()) as (smtp, port):
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+            }
+        }
+        outcomes = services.messages_deliver(message_ids=ids)
+
+    assert [outcomes[pk].result for pk in ids] == ["sent"] * 3
+    assert sorted(smtp.recipients()) == [f"person{number}@example.org" for number in range(3)]
+    assert len(smtp.peers) == 3
+    assert len(set(smtp.peers)) == 1
+
+
+def test_a_refused_connection_retries_the_first_message_and_requeues_the_rest_untried(
+    meeting, published, settings
+):
+    _invite(meeting, 3)
+    services.mailings_expand(mailing_ids=list(Mailing.objects.values_list("pk", flat=True)))
+    ids = list(_rows(meeting).order_by("pk").values_list("pk", flat=True))
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Nothing listens there: the batch's connection is refused when it is opened.
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 5},
+        }
+    }
+
+    outcomes = services.messages_deliver(message_ids=ids)
+
+    assert [outcomes[pk].result for pk in ids] == ["retry", "requeued", "requeued"]
+    rows = {row.pk: row for row in OutgoingMessage.objects.filter(pk__in=ids)}
+    assert rows[ids[0]].attempts == 1 and "Refused" in rows[ids[0]].last_error
+    assert [rows[pk].attempts for pk in ids[1:]] == [0, 0]
+    assert {row.state for row in rows.values()} == {State.QUEUED}
 
 
 def test_a_broken_connection_mid_batch_retries_that_message_and_requeues_the_rest_untried(
