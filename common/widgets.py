@@ -4,12 +4,19 @@ Django's Select builds a dictionary per option and renders each <option> through
 template include; with the 400 districts or networks of a filter that was about half of a
 page's rendering time. LeanSelect writes the same markup (escaped) in Python straight from
 the choices and keeps one template for the <select> element itself, so label, attributes and
-accessibility stay as before.
+accessibility stay as before. The library's filters write their options the same way
+(option_html).
 """
 
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+
+def option_html(value, label, *, selected: bool = False) -> str:
+    """One escaped <option>; the caller marks the joined options safe."""
+    marker = " selected" if selected else ""
+    return f'<option value="{escape(value)}"{marker}>{escape(label)}</option>'
 
 
 class LeanSelect(forms.Select):
@@ -34,9 +41,7 @@ class LeanSelect(forms.Select):
 
     def _option(self, value, label, selected):
         value = "" if value is None else str(value)
-        marker = ""
-        if value in selected:
-            marker = " selected"
-            if not self.allow_multiple_selected:
-                selected.discard(value)  # as Select: only the first such option is selected
-        return f'<option value="{escape(value)}"{marker}>{escape(label)}</option>'
+        is_selected = value in selected
+        if is_selected and not self.allow_multiple_selected:
+            selected.discard(value)  # as Select: only the first such option is selected
+        return option_html(value, label, selected=is_selected)

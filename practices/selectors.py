@@ -24,11 +24,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.lookups import id_among
+from common.widgets import option_html
 from members import permissions as member_permissions
 from members.models import Municipality
 from members.sections import PageSection
@@ -94,6 +96,19 @@ class Facet:
     label: str
     options: list[FacetOption] = field(default_factory=list)
     selected: str = ""
+
+    @property
+    def options_html(self) -> SafeString:
+        """The <option> elements, written in Python: up to 100 per filter through the
+        template language cost a library page several milliseconds (as common.widgets)."""
+        return mark_safe(  # noqa: S308 - option_html escapes every value and label
+            "".join(
+                option_html(
+                    option.value, f"{option.label} ({option.count})", selected=option.selected
+                )
+                for option in self.options
+            )
+        )
 
 
 @dataclass

@@ -1,3 +1,5 @@
+from django.test.html import parse_html
+
 from practices.selectors import FACET_OPTION_LIMIT, _facet
 
 
@@ -14,3 +16,14 @@ def test_long_filters_offer_the_values_with_most_examples_and_keep_the_chosen_on
     # The shown values keep the list's order (alphabetical by name).
     labels = [option.label for option in facet.options if not option.selected]
     assert labels == sorted(labels)
+
+
+def test_filter_options_are_written_escaped_with_their_counts_and_the_chosen_one_selected():
+    rows = [("olpe", 'Olpe <"Süd">', 4), ("werdohl", "Werdohl", 2)]
+
+    html = _facet("kommune", "Kommune", rows, selected="werdohl").options_html
+
+    assert parse_html(html) == parse_html(
+        '<option value="olpe">Olpe &lt;&quot;Süd&quot;&gt; (4)</option>'
+        '<option value="werdohl" selected>Werdohl (2)</option>'
+    )
