@@ -275,6 +275,8 @@ def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitatio
 
 
 ACTION_ITEM_RELATED = ("owner_municipality", "owner_representative", "meeting", "meeting__series")
+# Carried items name the meeting they were agreed at (Meeting.__str__).
+CARRIED_MEETING_FIELDS = ("meeting__number", "meeting__title", "meeting__series__name")
 
 
 def action_items_carried_to(*, meeting: Meeting) -> list[ActionItem]:
@@ -291,7 +293,10 @@ def action_items_carried_to(*, meeting: Meeting) -> list[ActionItem]:
         )
         .filter(Q(status=ActionItem.Status.OPEN) | Q(closed_at__gte=meeting.starts_at))
         .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related(*ACTION_ITEM_RELATED)
+        .select_related(
+            "owner_municipality", "owner_representative__municipality", "meeting__series"
+        )
+        .only(*ACTION_ITEM_TABLE_FIELDS, *CARRIED_MEETING_FIELDS)
         .order_by("due_on", "pk")
     )
 
