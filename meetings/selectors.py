@@ -41,9 +41,18 @@ def meetings_visible_to_user(*, user):
     return queryset.none()
 
 
+# A meeting as a row of a list (meeting list, start page): its name (Meeting.__str__), time,
+# format, host and state; the other columns are not read.
+MEETING_ROW_FIELDS = (
+    *("series__name", "number", "title", "starts_at", "ends_at", "format", "status"),
+    "host__name",
+)
+
+
 def meetings_upcoming_for_user(*, user, limit: int = 5):
     return list(
         meetings_visible_to_user(user=user)
+        .only(*MEETING_ROW_FIELDS)
         .filter(ends_at__gte=timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
         .annotate(accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED))
@@ -99,9 +108,13 @@ def meeting_list_for_user(*, user, upcoming_page=1, past_page=1) -> tuple[Page, 
     """Upcoming (soonest first) and past (newest first) meetings, a page of each, with
     response counts."""
     now = timezone.now()
-    queryset = meetings_visible_to_user(user=user).annotate(
-        invitation_count=_invitation_count(),
-        accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED),
+    queryset = (
+        meetings_visible_to_user(user=user)
+        .only(*MEETING_ROW_FIELDS)
+        .annotate(
+            invitation_count=_invitation_count(),
+            accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED),
+        )
     )
     representative = member_permissions.current_representative(user)
     if representative is not None:
