@@ -286,10 +286,27 @@ class ResponseForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
 
 
+class FetchedOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices from the queryset's own result: one plain SELECT, kept on the queryset.
+
+    Django's iterator() streams the rows through a server-side cursor (on PostgreSQL outside
+    a transaction DECLARE … WITH HOLD, FETCH and CLOSE) to spare memory on long lists; a few
+    colleagues gain nothing by it, and the fetched rows also answer whether there is anyone
+    to choose (SubstituteForm.has_colleagues) without another query.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class SubstituteForm(forms.Form):
     substitute = forms.ModelChoiceField(
         label=_("Colleague who takes part instead"), queryset=Representative.objects.none()
     )
+    substitute.iterator = FetchedOnceChoiceIterator
     note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
 
     def __init__(self, *args, invitation, **kwargs):
@@ -302,6 +319,10 @@ class SubstituteForm(forms.Form):
         )
         # Colleagues all belong to the same municipality: the name says enough.
         self.fields["substitute"].label_from_instance = lambda colleague: colleague.full_name
+
+    @property
+    def has_colleagues(self) -> bool:
+        return bool(self.fields["substitute"].queryset)
 
 
 class MinutesForm(forms.Form):

@@ -4,7 +4,15 @@ from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,9 +41,18 @@ def meetings_visible_to_user(*, user):
     return queryset.none()
 
 
+# A meeting as a row of a list (meeting list, start page): its name (Meeting.__str__), time,
+# format, host and state; the other columns are not read.
+MEETING_ROW_FIELDS = (
+    *("series__name", "number", "title", "starts_at", "ends_at", "format", "status"),
+    "host__name",
+)
+
+
 def meetings_upcoming_for_user(*, user, limit: int = 5):
     return list(
         meetings_visible_to_user(user=user)
+        .only(*MEETING_ROW_FIELDS)
         .filter(ends_at__gte=timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
         .annotate(accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED))
@@ -91,9 +108,13 @@ def meeting_list_for_user(*, user, upcoming_page=1, past_page=1) -> tuple[Page, 
     """Upcoming (soonest first) and past (newest first) meetings, a page of each, with
     response counts."""
     now = timezone.now()
-    queryset = meetings_visible_to_user(user=user).annotate(
-        invitation_count=_invitation_count(),
-        accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED),
+    queryset = (
+        meetings_visible_to_user(user=user)
+        .only(*MEETING_ROW_FIELDS)
+        .annotate(
+            invitation_count=_invitation_count(),
+            accepted_count=_invitation_count(response=Invitation.Response.ACCEPTED),
+        )
     )
     representative = member_permissions.current_representative(user)
     if representative is not None:
@@ -138,37 +159,89 @@ def meeting_get(*, meeting_id: int) -> Meeting:
     return Meeting.objects.select_related("series", "host", "organiser").get(pk=meeting_id)
 
 
+# What the meeting page and its printable version show of a meeting and its parts. The
+# rows are fetched with these columns only: compiling and building every column of the
+# joined tables was most of the page's database work (issue #12).
+MEETING_DETAIL_FIELDS = (
+    *("series", "number", "title", "description", "host", "format", "starts_at", "ends_at"),
+    *("venue", "online_url", "status", "organiser"),
+    *("series__name", "series__reminder_offsets", "host__name"),
+    *("organiser__first_name", "organiser__last_name", "organiser__email"),
+    *("minutes__meeting", "minutes__text", "minutes__status"),
+)
+AGENDA_ITEM_FIELDS = (
+    *("meeting", "position", "title", "description", "presenter_text", "duration_minutes"),
+    *("presenting_municipality__name", "practice__slug", "practice__title"),
+)
+# An anonymised presenter is named after their municipality (Representative.full_name).
+PRESENTER_FIELDS = ("title", "first_name", "last_name", "anonymised_at", "municipality__name")
+DOCUMENT_FIELDS = ("meeting", "agenda_item", "title", "size")
+# The viewer's own invitation (response card and forms), whether they are invited (online
+# link) and who takes part (municipality names).
+INVITATION_FIELDS = (
+    *("meeting", "representative", "on_behalf_of", "response", "note", "attended"),
+    *("representative__user", "on_behalf_of__name"),
+)
+# The action table (_action_table.html); the meeting's own items need no meeting columns.
+ACTION_ITEM_TABLE_FIELDS = (
+    *("meeting", "what", "owner_municipality", "owner_representative", "due_on", "status"),
+    "owner_municipality__name",
+    *(f"owner_representative__{name}" for name in PRESENTER_FIELDS),
+)
+
+
 def meeting_detail_get(*, meeting_id: int) -> Meeting:
     """A meeting with everything its page shows, in a fixed number of queries."""
-    return (
+    meeting = (
         Meeting.objects.select_related("series", "host", "organiser", "minutes")
+        .only(*MEETING_DETAIL_FIELDS)
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.select_related(
-                    "presenting_municipality", "practice"
-                ).prefetch_related("presenters", "documents"),
+                queryset=AgendaItem.objects.select_related("presenting_municipality", "practice")
+                .only(*AGENDA_ITEM_FIELDS)
+                .prefetch_related(
+                    Prefetch(
+                        "presenters",
+                        queryset=Representative.objects.select_related("municipality").only(
+                            *PRESENTER_FIELDS
+                        ),
+                    )
+                ),
             ),
+            # Documents of the meeting and of its items in one query, handed out below.
             Prefetch(
                 "documents",
-                queryset=Document.objects.filter(agenda_item__isnull=True),
-                to_attr="meeting_documents",
+                queryset=Document.objects.only(*DOCUMENT_FIELDS),
+                to_attr="all_documents",
             ),
             Prefetch(
                 "invitations",
-                queryset=Invitation.objects.select_related(
-                    "representative", "representative__municipality", "on_behalf_of"
-                ),
-            ),
-            Prefetch(
-                "action_items",
-                queryset=ActionItem.objects.select_related(
-                    "owner_municipality", "owner_representative"
+                queryset=Invitation.objects.select_related("representative", "on_behalf_of").only(
+                    *INVITATION_FIELDS
                 ),
             ),
         )
         .get(pk=meeting_id)
     )
+    by_item = {}
+    for document in meeting.all_documents:
+        by_item.setdefault(document.agenda_item_id, []).append(document)
+    meeting.meeting_documents = by_item.get(None, [])
+    for item in meeting.agenda_items.all():
+        item.item_documents = by_item.get(item.pk, [])
+    # The action items are shown with the minutes only: no query for a meeting without.
+    if minutes_of(meeting=meeting) is not None:
+        prefetch_related_objects(
+            [meeting],
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related(
+                    "owner_municipality", "owner_representative__municipality"
+                ).only(*ACTION_ITEM_TABLE_FIELDS),
+            ),
+        )
+    return meeting
 
 
 @dataclass(frozen=True)
@@ -215,6 +288,8 @@ def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitatio
 
 
 ACTION_ITEM_RELATED = ("owner_municipality", "owner_representative", "meeting", "meeting__series")
+# Carried items name the meeting they were agreed at (Meeting.__str__).
+CARRIED_MEETING_FIELDS = ("meeting__number", "meeting__title", "meeting__series__name")
 
 
 def action_items_carried_to(*, meeting: Meeting) -> list[ActionItem]:
@@ -231,7 +306,10 @@ def action_items_carried_to(*, meeting: Meeting) -> list[ActionItem]:
         )
         .filter(Q(status=ActionItem.Status.OPEN) | Q(closed_at__gte=meeting.starts_at))
         .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related(*ACTION_ITEM_RELATED)
+        .select_related(
+            "owner_municipality", "owner_representative__municipality", "meeting__series"
+        )
+        .only(*ACTION_ITEM_TABLE_FIELDS, *CARRIED_MEETING_FIELDS)
         .order_by("due_on", "pk")
     )
 

@@ -3,25 +3,23 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from common.widgets import LeanSelect
+from common.widgets import NameChoiceField
 from members.models import District, Network, Representative
 
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or AGS"), required=False, max_length=100)
-    district = forms.ModelChoiceField(
+    district = NameChoiceField(
         label=_("District"),
         queryset=District.objects.only("pk", "name"),
         required=False,
         empty_label=_("All"),
-        widget=LeanSelect,
     )
-    network = forms.ModelChoiceField(
+    network = NameChoiceField(
         label=_("Network or project"),
         queryset=Network.objects.only("pk", "name"),
         required=False,
         empty_label=_("All"),
-        widget=LeanSelect,
     )
 
 
