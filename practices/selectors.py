@@ -41,7 +41,6 @@ from practices.filters import (
     SORTS,
     PracticeFilter,
     population_band,
-    presented_subquery,
 )
 from practices.models import Adoption, Practice, PracticeReview, Topic, agenda_items, topic_label
 
@@ -216,7 +215,9 @@ def practice_facets(
             "thema",
             F("topic__slug"),
             F("topic__name"),
-            Count("practice_id", distinct=True),
+            # A link row is unique per example and topic: no DISTINCT, so no sort of every
+            # link of the library.
+            Count("practice_id"),
         ),
         grouped(
             municipality_links("kreis").filter(municipality__district__isnull=False),
@@ -230,7 +231,7 @@ def practice_facets(
             "kommune",
             F("municipality__slug"),
             F("municipality__name"),
-            Count("practice_id", distinct=True),
+            Count("practice_id"),  # unique per example and municipality, as topics
         ),
         grouped(
             Practice.objects.filter(id_among("pk", ids("netzwerk")), network__isnull=False),
@@ -253,10 +254,20 @@ def practice_facets(
             no_label,
             Count("id"),
         ),
+        # Presented or not: the examples on an agenda are few, so they are counted from the
+        # agenda items (by their index) and the others are all minus those; grouping every
+        # example by an EXISTS took 80 ms at 100,000 examples.
+        grouped(
+            agenda_items().filter(id_among("practice_id", ids("vorgestellt"))),
+            "vorgestellt",
+            Value("ja"),
+            no_label,
+            Count("practice_id", distinct=True),
+        ),
         grouped(
             Practice.objects.filter(id_among("pk", ids("vorgestellt"))),
             "vorgestellt",
-            Case(When(presented_subquery(), then=Value("ja")), default=Value("nein")),
+            Value("alle"),
             no_label,
             Count("id"),
         ),
@@ -265,7 +276,11 @@ def practice_facets(
     for facet, key, label, count in parts[0].union(*parts[1:], all=True):
         rows.setdefault(facet, []).append((key, label, count))
     band_counts = {key: count for key, _label, count in rows.get("einwohner", [])}
-    presented_counts = {key: count for key, _label, count in rows.get("vorgestellt", [])}
+    presented = {key: count for key, _label, count in rows.get("vorgestellt", [])}
+    presented_counts = {
+        "ja": presented.get("ja", 0),
+        "nein": presented.get("alle", 0) - presented.get("ja", 0),
+    }
     years = sorted(rows.get("beginn", []), key=lambda row: -int(row[0]))
     return [
         _facet(

@@ -361,6 +361,8 @@ def test_filters_combine_and_show_counts(role_users, client_for):
     a = IndexedPracticeFactory(title="A", municipalities=[town], topics=[topic], network=network)
     IndexedPracticeFactory(title="B", municipalities=[city], topics=[topic])
     IndexedPracticeFactory(title="C", municipalities=[city])
+    # Presented twice: still one example presented.
+    AgendaItemFactory(practice=a)
     AgendaItemFactory(practice=a)
     client = client_for(role_users["representative"])
 
