@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -542,14 +543,15 @@ def meetings_with_online_link_for(*, user, meetings) -> set[int]:
 
 def municipality_meetings_section(*, municipality, viewer) -> PageSection:
     """For the municipality page: the meetings it hosted or attended that the viewer may see."""
+    # EXISTS rather than a join to every invitation and DISTINCT over whole meeting rows:
+    # the join read all 80,000 invitations of the bench data to keep one meeting (19 ms).
+    attended = Invitation.objects.filter(
+        meeting=OuterRef("pk"), on_behalf_of=municipality, attended=True
+    )
     meetings = list(
         meetings_visible_to_user(user=viewer)
-        .filter(
-            Q(host=municipality)
-            | Q(invitations__on_behalf_of=municipality, invitations__attended=True)
-        )
+        .filter(Q(host=municipality) | Q(Exists(attended)))
         .exclude(status=Meeting.Status.CANCELLED)
-        .distinct()
         .order_by("-starts_at")[:20]
     )
     return PageSection(
