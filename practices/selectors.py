@@ -155,7 +155,10 @@ def _by_label(rows):
     """Rows in the order of their labels as a German reader expects: "Ölbach" under O."""
 
     def key(row):
-        decomposed = unicodedata.normalize("NFKD", str(row[1]).casefold())
+        label = str(row[1]).casefold()
+        if label.isascii():  # most names: nothing to decompose
+            return label
+        decomposed = unicodedata.normalize("NFKD", label)
         return "".join(char for char in decomposed if not unicodedata.combining(char))
 
     return sorted(rows, key=key)
