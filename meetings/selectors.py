@@ -252,6 +252,18 @@ class TimedAgendaItem:
     ends_at: datetime
 
 
+def agenda_items_for_editing(*, meeting: Meeting):
+    """The staff agenda page's items with their presenters (an anonymised presenter is named
+    after their municipality, so it is joined: one query for all, not one per person)."""
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenting_municipality", "practice")
+        .prefetch_related(
+            Prefetch("presenters", queryset=Representative.objects.select_related("municipality"))
+        )
+    )
+
+
 def agenda_with_times(*, meeting: Meeting, items=None) -> list[TimedAgendaItem]:
     """Start and end of each item, derived from the meeting start and the durations."""
     items = list(meeting.agenda_items.all() if items is None else items)

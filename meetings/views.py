@@ -417,11 +417,7 @@ def agenda(request, pk):
         )
         messages.success(request, _("The agenda item has been added."))
         return redirect(f"{reverse('meetings:agenda', args=[meeting.pk])}#agenda")
-    items = (
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("presenting_municipality", "practice")
-        .prefetch_related("presenters")
-    )
+    items = selectors.agenda_items_for_editing(meeting=meeting)
     return render(
         request,
         "meetings/agenda.html",

@@ -507,3 +507,18 @@ def test_minutes_page_before_the_start_offers_no_publishing(client_for, staff_us
 
     assert "Speichern und veröffentlichen" not in page
     assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT
+
+
+def test_query_count_of_the_staff_agenda_page_stays_constant(client_for, staff_user):
+    client = client_for(staff_user)
+    small_meeting = MeetingFactory()
+    _fill(small_meeting, items=1, invitations=1)
+    _fill_parts(small_meeting, count=1)
+    small = _count_queries(client, reverse("meetings:agenda", args=[small_meeting.pk]))
+
+    large_meeting = MeetingFactory()
+    _fill(large_meeting, items=10, invitations=10)
+    _fill_parts(large_meeting, count=3)
+    large = _count_queries(client, reverse("meetings:agenda", args=[large_meeting.pk]))
+
+    assert small == large
