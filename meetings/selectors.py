@@ -79,7 +79,8 @@ def meetings_work_list(*, limit: int = 5) -> list[Meeting]:
             Prefetch(
                 "invitations",
                 queryset=Invitation.objects.filter(response=Response.OPEN)
-                .select_related("representative", "on_behalf_of")
+                # An anonymised person is named after their municipality (full_name).
+                .select_related("representative__municipality", "on_behalf_of")
                 .order_by("on_behalf_of__name", "representative__last_name", "pk"),
                 to_attr="open_invitations",
             )
@@ -434,7 +435,7 @@ def response_overview(*, meeting: Meeting) -> ResponseOverview:
             "representative",
             "representative__municipality",
             "on_behalf_of",
-            "substitute_for__representative",
+            "substitute_for__representative__municipality",
         ).order_by("on_behalf_of__name", "representative__last_name", "pk")
     )
     by_status = OrderedDict((value, []) for value in Invitation.Response.values)
@@ -476,7 +477,7 @@ def invitations_to_remind_now(*, meeting: Meeting, day) -> list[Invitation]:
         Invitation.objects.filter(meeting_id=meeting.pk, response=Invitation.Response.OPEN)
         .exclude(representative__email="")
         .exclude(representative__user__meeting_reminders=False)
-        .select_related("representative__user", "on_behalf_of")
+        .select_related("representative__user", "representative__municipality", "on_behalf_of")
         .order_by("pk")
     )
     if not invitations:

@@ -189,6 +189,10 @@ def test_query_count_of_the_staff_work_list_stays_constant(client_for, staff_use
     def fill():
         meeting = MeetingFactory()
         InvitationFactory.create_batch(3, meeting=meeting)
+        # An anonymised person is named after their municipality.
+        InvitationFactory(
+            meeting=meeting, representative=RepresentativeFactory(anonymised_at=timezone.now())
+        )
         ActionItemFactory(due_on=timezone.localdate())
         OutgoingMessageFactory(state=OutgoingMessage.State.FAILED, scope=scope_for(meeting))
         PracticeFactory(status="submitted", published_at=None)
@@ -289,3 +293,25 @@ def test_action_item_status_ignores_a_next_that_is_not_a_local_path(target, clie
 
     assert response.status_code == 302
     assert response.url == reverse("meetings:action_items", args=[item.meeting_id])
+
+
+def test_query_count_of_the_remind_now_question_stays_constant(client_for, staff_user):
+    client = client_for(staff_user)
+
+    def invite(meeting, count):
+        for _ in range(count):
+            InvitationFactory(meeting=meeting, response="open")
+            InvitationFactory(
+                meeting=meeting,
+                response="open",
+                representative=RepresentativeFactory(anonymised_at=timezone.now()),
+            )
+
+    small_meeting, large_meeting = MeetingFactory(), MeetingFactory()
+    invite(small_meeting, 1)
+    invite(large_meeting, 6)
+
+    small = _count_queries(client, reverse("meetings:remind_open", args=[small_meeting.pk]))
+    large = _count_queries(client, reverse("meetings:remind_open", args=[large_meeting.pk]))
+
+    assert small == large
