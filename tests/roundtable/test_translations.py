@@ -1,3 +1,7 @@
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -13,6 +17,25 @@ def test_german_translation_is_complete():
 
     assert untranslated == []
     assert fuzzy == []
+
+
+def test_every_string_of_the_code_is_in_the_german_catalog(tmp_path):
+    """makemessages over a copy of the code finds no string the catalog lacks (a missing
+    one would show in English on a German page) and turns no entry fuzzy."""
+    root = Path(settings.BASE_DIR)
+    copy = tmp_path / "src"
+    skipped = (".git", ".venv", "var", "tests", "node_modules", "__pycache__", "*.mo")
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(*skipped))
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "de", "--ignore=tests", "-v0"],
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": str(copy)},
+        check=True,
+    )
+    catalog = polib.pofile(str(copy / "locale" / "de" / "LC_MESSAGES" / "django.po"))
+
+    assert [entry.msgid for entry in catalog.untranslated_entries()] == []
+    assert [entry.msgid for entry in catalog.fuzzy_entries()] == []
 
 
 def test_german_translation_uses_the_formal_address():
