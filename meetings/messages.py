@@ -45,7 +45,6 @@ from members.models import Representative
 from notifications import kinds
 from notifications.kinds import MailingRecipient, MessageAttachment, MessageContent, MessageKind
 from notifications.models import OutgoingMessage, scope_for
-from notifications.selectors import mailing_recorded
 from notifications.services import (
     mailing_build,
     mailing_create,
@@ -218,10 +217,7 @@ def update_record(*, meeting: Meeting, changed_fields, previous: dict) -> bool:
     relevant = [field for field in UPDATE_FIELDS if field in changed_fields]
     if not relevant or meeting.status != Meeting.Status.SCHEDULED:
         return False
-    key = f"update:{meeting.pk}:{meeting.sequence}"
-    if mailing_recorded(idempotency_key=key):
-        return False
-    _record(
+    _mailing, created = _record(
         kind=Kind.UPDATE,
         meeting=meeting,
         params={
@@ -229,9 +225,9 @@ def update_record(*, meeting: Meeting, changed_fields, previous: dict) -> bool:
             "changed_fields": relevant,
             "previous": {field: _json_value(previous.get(field)) for field in relevant},
         },
-        key=key,
+        key=f"update:{meeting.pk}:{meeting.sequence}",
     )
-    return True
+    return created
 
 
 def _json_value(value):

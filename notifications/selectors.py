@@ -12,11 +12,6 @@ from notifications.models import Mailing, OutgoingMessage
 LIST_DEFERRED = ("body_text", "body_html", "attachments", "params", "headers")
 
 
-def mailing_recorded(*, idempotency_key: str) -> bool:
-    """Whether the business fact behind this key already has its mailing."""
-    return Mailing.objects.filter(idempotency_key=idempotency_key).exists()
-
-
 def messages_needing_requeue_ids(*, now: datetime, limit: int = 1000) -> list[int]:
     """Messages whose task was probably lost: queued past their time plus a grace period
     (Redis outage, a worker died holding the task) or sending for longer than any SMTP

@@ -341,11 +341,12 @@ def mailing_create(
     scope: str = "",
     params: dict | None = None,
     idempotency_key: str | None = None,
-) -> Mailing:
+) -> tuple[Mailing, bool]:
     """Record, in the caller's transaction, a mailing that is expanded after the commit.
 
-    With an ``idempotency_key``, a second call for the same business fact returns the
-    existing mailing.
+    Returns the mailing and whether it was created now (as ``get_or_create``): with an
+    ``idempotency_key``, a second call for the same business fact returns the existing
+    mailing and False.
     """
     kind_definition = _kind_or_error(kind)
     if kind_definition.recipients is None:
@@ -354,7 +355,7 @@ def mailing_create(
         if idempotency_key is not None:
             existing = Mailing.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
-                return existing
+                return existing, False
         mailing = Mailing.objects.create(
             kind=kind,
             scope=scope,
@@ -363,7 +364,7 @@ def mailing_create(
             **_about_fields(about),
         )
         transaction.on_commit(partial(mailing_enqueue, mailing_ids=[mailing.pk]), robust=True)
-    return mailing
+    return mailing, True
 
 
 def mailing_build(

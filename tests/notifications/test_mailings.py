@@ -240,6 +240,21 @@ kinds.register(
 )
 
 
+def test_a_second_mailing_for_the_same_key_returns_the_first_and_says_it_was_not_created(
+    meeting,
+):
+    first, first_created = services.mailing_create(
+        kind="probe", about=meeting, scope=scope_for(meeting), idempotency_key="probe:once"
+    )
+    again, again_created = services.mailing_create(
+        kind="probe", about=meeting, scope=scope_for(meeting), idempotency_key="probe:once"
+    )
+
+    assert (first_created, again_created) == (True, False)
+    assert again == first
+    assert Mailing.objects.filter(idempotency_key="probe:once").count() == 1
+
+
 def test_a_template_error_for_one_recipient_fails_that_message_and_the_others_are_sent(
     meeting, outbox, django_capture_on_commit_callbacks
 ):
