@@ -1,5 +1,6 @@
 """The benchmark's settings: its own database and Redis, production-like HTTP settings."""
 
+import gc
 import os
 import secrets
 from pathlib import Path
@@ -28,6 +29,13 @@ def percentile(values, fraction):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
+
+
+def freeze_like_a_worker():
+    """What is loaded so far leaves the garbage collector's view, as gunicorn does before it
+    forks a worker (roundtable/gunicorn.conf.py), so in-process figures see the same
+    collections a worker sees."""
+    gc.freeze()
 
 
 def setup_environment():

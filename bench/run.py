@@ -25,6 +25,7 @@ from bench.environment import (
     ROOT,
     VAR,
     WORKERS,
+    freeze_like_a_worker,
     setup_environment,
 )
 
@@ -54,6 +55,7 @@ def main():
     cache.clear()
 
     context = pages.bench_context()
+    freeze_like_a_worker()
     page_results = pages.measure_pages(context, REQUESTS_PER_PAGE)
     server = throughput.measure_throughput(context, page_results)
     extra = {}

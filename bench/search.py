@@ -8,7 +8,6 @@ search computed can help. Warm: the same request repeated. Both with the page ca
 exist: `make bench` or `manage.py generate_scale_data`).
 """
 
-import gc
 import os
 import time
 
@@ -18,6 +17,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from bench.environment import freeze_like_a_worker
 
 REPEAT = int(os.environ.get("BENCH_SEARCH_REPEAT", "20"))
 QUERIES = [
@@ -64,7 +65,7 @@ def search_latency(context) -> dict:
     # of the collector's way, and the process has answered a search before (its templates
     # compiled, the compound splitter loaded). Every cold figure still follows a change to
     # the library with the cache emptied.
-    gc.freeze()
+    freeze_like_a_worker()
     _time(client, f"{reverse('practices:list')}?{urlencode({'q': 'Einarbeitung'})}")
     figures = {}
     cold_all, warm_all = [], []
