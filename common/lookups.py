@@ -8,8 +8,8 @@ from django.db.models.lookups import Lookup
 class AnyOfArray(Lookup):
     """``column = ANY(%s)`` with the values bound as one array parameter (PostgreSQL)."""
 
-    lookup_name = "any_of_array"
-    # The right-hand side is a list, not a value of the column's type.
+    # Used as an expression, not registered on fields. The right-hand side is a list, not
+    # a value of the column's type.
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
