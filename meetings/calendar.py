@@ -55,11 +55,20 @@ def _alarms(meeting: Meeting) -> list[Alarm]:
     return alarms
 
 
+def _attendee_address(attendee) -> vCalAddress:
+    address = vCalAddress(f"mailto:{attendee.email}")
+    address.params["cn"] = vText(attendee.full_name)
+    address.params["role"] = vText("REQ-PARTICIPANT")
+    # The portal does not read the organiser's mailbox, so calendar programs must not send
+    # iMIP replies there; people answer with the links in the mail (README, Mail).
+    address.params["rsvp"] = vText("FALSE")
+    return address
+
+
 def _event(
     meeting: Meeting,
     *,
     method: str,
-    attendee=None,
     show_online_link: bool = True,
     with_alarms: bool = False,
 ):
@@ -92,14 +101,6 @@ def _event(
         meeting.organiser.get_full_name() if meeting.organiser_id else "Runder Tisch"
     )
     event["organizer"] = organizer
-    if attendee is not None:
-        address = vCalAddress(f"mailto:{attendee.email}")
-        address.params["cn"] = vText(attendee.full_name)
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        # The portal does not read the organiser's mailbox, so calendar programs must not
-        # send iMIP replies there; people answer with the links in the mail (README, Mail).
-        address.params["rsvp"] = vText("FALSE")
-        event.add("attendee", address, encode=0)
     if with_alarms and not cancelled:
         for alarm in _alarms(meeting):
             event.add_component(alarm)
@@ -154,14 +155,35 @@ def meeting_ics(
 
     show_online_link=False leaves the online link out (for people who are not invited).
     """
+    if attendee is not None:
+        return InvitationCalendar(meeting=meeting, method=method).for_attendee(attendee)
     if meeting.status == Meeting.Status.CANCELLED:
         method = "CANCEL"
     calendar = _calendar(method)
-    calendar.add_component(
-        _event(meeting, method=method, attendee=attendee, show_online_link=show_online_link)
-    )
+    calendar.add_component(_event(meeting, method=method, show_online_link=show_online_link))
     _add_timezones(calendar, meetings=[meeting])
     return calendar.to_ical()
+
+
+class InvitationCalendar:
+    """A meeting's calendar for invitation mails, serialised once for any number of attendees.
+
+    The mails of one meeting differ only in the ATTENDEE line, and serialising the rest
+    (VTIMEZONE included) for every mail was about a third of the time it takes to send one.
+    The line is written (escaped and folded) by icalendar and placed before END:VEVENT: the
+    order of a component's properties carries no meaning (RFC 5545, 3.6).
+    """
+
+    _END = b"END:VEVENT\r\n"
+
+    def __init__(self, *, meeting: Meeting, method: str):
+        body = meeting_ics(meeting=meeting, method=method)
+        head, end, tail = body.rpartition(self._END)
+        self._head, self._tail = head, end + tail
+
+    def for_attendee(self, attendee) -> bytes:
+        line = Event().content_line("ATTENDEE", _attendee_address(attendee)).to_ical()
+        return b"%s%s\r\n%s" % (self._head, line, self._tail)
 
 
 def meetings_feed_ics(

@@ -32,7 +32,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.calendar import meeting_ics
+from meetings.calendar import InvitationCalendar
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.selectors import (
     agenda_with_times,
@@ -141,15 +141,23 @@ def _response_urls(invitation: Invitation) -> dict:
     }
 
 
-def _calendar_attachment(*, meeting: Meeting, method: str, attendee) -> MessageAttachment:
-    content = meeting_ics(meeting=meeting, method=method, attendee=attendee)
-    if meeting.status == Meeting.Status.CANCELLED:
-        method = "CANCEL"
-    return MessageAttachment(
-        "einladung.ics" if method == "REQUEST" else "absage.ics",
-        content,
-        f"text/calendar; method={method}; charset=utf-8",
-    )
+class _Calendars(dict):
+    """The invitation calendars of a batch's meetings, each serialised once."""
+
+    def __missing__(self, key):
+        meeting, method = key
+        self[key] = InvitationCalendar(meeting=meeting, method=method)
+        return self[key]
+
+    def attachment(self, *, meeting: Meeting, method: str, attendee) -> MessageAttachment:
+        content = self[meeting, method].for_attendee(attendee)
+        if meeting.status == Meeting.Status.CANCELLED:
+            method = "CANCEL"
+        return MessageAttachment(
+            "einladung.ics" if method == "REQUEST" else "absage.ics",
+            content,
+            f"text/calendar; method={method}; charset=utf-8",
+        )
 
 
 def _invitation_recipient(invitation: Invitation, *, key: str, **extra) -> MailingRecipient:
@@ -401,6 +409,7 @@ def _meeting_context(invitation: Invitation) -> dict:
 def _invitation_contents(messages) -> dict[int, MessageContent]:
     invitations = _invitations_of(messages)
     agendas = _Agendas()
+    calendars = _Calendars()
     substitutes_for = {
         invitation.pk: invitation
         for invitation in Invitation.objects.filter(
@@ -428,7 +437,7 @@ def _invitation_contents(messages) -> dict[int, MessageContent]:
         result[message.pk] = MessageContent(
             context=context,
             attachments=[
-                _calendar_attachment(
+                calendars.attachment(
                     meeting=meeting, method="REQUEST", attendee=invitation.representative
                 )
             ],
@@ -445,6 +454,7 @@ def _previous_value(field: str, value):
 
 def _update_contents(messages) -> dict[int, MessageContent]:
     invitations = _invitations_of(messages)
+    calendars = _Calendars()
     result = {}
     for message in messages:
         invitation = invitations.get(message.pk)
@@ -461,7 +471,7 @@ def _update_contents(messages) -> dict[int, MessageContent]:
                 },
             },
             attachments=[
-                _calendar_attachment(
+                calendars.attachment(
                     meeting=invitation.meeting, method="REQUEST", attendee=invitation.representative
                 )
             ],
@@ -472,11 +482,12 @@ def _update_contents(messages) -> dict[int, MessageContent]:
 
 def _cancellation_contents(messages) -> dict[int, MessageContent]:
     invitations = _invitations_of(messages)
+    calendars = _Calendars()
     return {
         message.pk: MessageContent(
             context=_meeting_context(invitation),
             attachments=[
-                _calendar_attachment(
+                calendars.attachment(
                     meeting=invitation.meeting, method="CANCEL", attendee=invitation.representative
                 )
             ],

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from meetings import services
-from meetings.calendar import meeting_ics, meetings_feed_ics
+from meetings.calendar import InvitationCalendar, meeting_ics, meetings_feed_ics
 from meetings.models import CalendarFeed, Meeting
 from tests.factories import (
     InvitationFactory,
@@ -144,6 +144,28 @@ def test_request_with_attendee_for_invitation_mails():
     assert str(event["ATTENDEE"]) == "mailto:mara@example.org"
     (vevent,) = _by_type(strict_parse(data), "VEVENT")
     assert "ATTENDEE" in vevent["props"]
+
+
+def test_invitation_calendar_serialised_once_names_each_attendee_alone():
+    meeting = MeetingFactory()
+    # A name long enough that the ATTENDEE line must be folded.
+    mara = RepresentativeFactory(
+        email="mara@example.org", first_name="Mara", last_name="Müller-Lüdenscheidt " * 4
+    )
+    jonas = RepresentativeFactory(email="jonas@example.org", first_name="Jonas")
+    calendar = InvitationCalendar(meeting=meeting, method="REQUEST")
+
+    for person in (mara, jonas):
+        data = calendar.for_attendee(person)
+
+        (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+        assert str(event["ATTENDEE"]) == f"mailto:{person.email}"
+        assert str(event["ATTENDEE"].params["CN"]) == person.full_name
+        assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+        assert str(event["SUMMARY"]) == str(meeting)
+        # The strict reader checks folding (75 octets) and BEGIN/END nesting.
+        (vevent,) = _by_type(strict_parse(data), "VEVENT")
+        assert len(vevent["props"]["ATTENDEE"]) == 1
 
 
 def test_ics_without_online_link_for_people_not_invited():
