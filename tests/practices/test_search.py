@@ -175,3 +175,48 @@ def test_search_vector_stays_in_the_row_and_long_texts_go_beside_it():
 
     assert storage == "m"
     assert "toast_tuple_target=128" in options
+
+
+def _planner_settings(queries) -> list[str]:
+    return [q["sql"] for q in queries if "set_config('random_page_cost'" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_window_counts_filters_by_index_lookups_for_that_statement_only(
+    municipality, representative_user
+):
+    """A window's filter counts are planned without hash joins over all municipalities and
+    without parallel workers; the settings end with the statement's transaction."""
+    topic = TopicFactory()
+    for number in range(6):
+        IndexedPracticeFactory(
+            title=f"Neubürgerempfang {number}", topics=[topic], municipalities=[municipality]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        default_cost = cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        result = practice_search(user=representative_user, params={"q": "Neubürger"})
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        cost_afterwards = cursor.fetchone()[0]
+
+    statements = [q["sql"] for q in queries]
+    (setting,) = _planner_settings(queries)
+    counts = next(sql for sql in statements if "'kommune' AS" in sql)
+    assert statements.index(setting) < statements.index(counts)
+    assert "max_parallel_workers_per_gather" in setting
+    facets = {facet.name: facet for facet in result.facets}
+    assert [(option.label, option.count) for option in facets["kommune"].options] == [
+        (municipality.name, 6)
+    ]
+    assert cost_afterwards == default_cost
+
+
+def test_library_without_search_text_counts_filters_as_planned(corpus, representative_user):
+    with CaptureQueriesContext(connection) as queries:
+        practice_search(user=representative_user, params={"thema": "x"})
+
+    assert any("'kommune' AS" in q["sql"] for q in queries)
+    assert not _planner_settings(queries)
