@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import choice_label
 from common.fields import BoundedTextField
 from members.models import Municipality, Representative
 
@@ -193,6 +194,9 @@ class Meeting(models.Model):
             return f"{self.number}. {self.series}: {self.title}"
         return self.title
 
+    def get_format_display(self) -> str:
+        return choice_label(self.Format, self.format)
+
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
@@ -321,6 +325,9 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.representative.full_name} – {self.meeting}"
+
+    def get_response_display(self) -> str:
+        return choice_label(self.Response, self.response)
 
 
 class Minutes(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import choice_label
 from common.fields import BoundedTextField
 
 
@@ -126,6 +127,9 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_kind_display(self) -> str:
+        return choice_label(self.Kind, self.kind)
 
     @property
     def is_organisation(self):
@@ -315,6 +319,9 @@ class Representative(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.municipality})"
+
+    def get_function_display(self) -> str:
+        return choice_label(self.Function, self.function)
 
     @property
     def full_name(self):
