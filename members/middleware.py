@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -47,18 +46,23 @@ class StaffMfaRequiredMiddleware:
     """Staff and admins use nothing but the enrolment until they have a second factor.
 
     Runs after AuthenticationMiddleware and allauth's AccountMiddleware. Everybody else
-    may opt in (profile → two-factor authentication).
+    may opt in (profile → two-factor authentication). The check is made in process_view,
+    where the handler has resolved the URL already (resolving it again cost every signed-in
+    request); an address that matches no view gets its 404 as before.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if (
             user is not None
             and user.is_authenticated
-            and not self._exempt(request.path_info)
+            and not self._exempt(request.resolver_match)
             and permissions.must_use_mfa(user)
             and not permissions.has_mfa(user)
         ):
@@ -70,15 +74,9 @@ class StaffMfaRequiredMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        return None
 
     @staticmethod
-    def _exempt(path: str) -> bool:
-        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
-            return True
-        try:
-            match = resolve(path)
-        except Resolver404:
-            return True
+    def _exempt(match) -> bool:
         name = match.url_name or ""
         return name.startswith("mfa_") or name in MFA_EXEMPT_URL_NAMES

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.urls.resolvers import URLResolver
 
 from tests.factories import AdminUserFactory, StaffUserFactory
 
@@ -36,3 +37,30 @@ def test_representatives_may_opt_in_from_the_profile(client_for, representative_
 
     assert reverse("mfa_index") in profile.content.decode()
     assert client_for(representative_user).get(reverse("home")).status_code == 200
+
+
+def test_staff_without_second_factor_get_not_found_for_an_unknown_address(client_for):
+    response = client_for(StaffUserFactory(second_factor=False)).get("/keine-seite/")
+
+    assert response.status_code == 404
+
+
+def test_the_check_uses_the_handlers_resolution_of_the_address(
+    monkeypatch, client_for, representative_user
+):
+    """One URL resolution per request: the middleware reads request.resolver_match."""
+    resolved = []
+    original = URLResolver.resolve
+
+    def counting(self, path):
+        match = original(self, path)
+        if self.pattern.regex.pattern == "^/":  # the root resolver, not included ones
+            resolved.append(path)
+        return match
+
+    monkeypatch.setattr(URLResolver, "resolve", counting)
+
+    response = client_for(representative_user).get(reverse("meetings:list"))
+
+    assert response.status_code == 200
+    assert resolved == [reverse("meetings:list")]
