@@ -31,6 +31,34 @@ def percentile(values, fraction):
     return ordered[index]
 
 
+PROC_STAT = Path("/proc/stat")
+
+
+def cpu_times(stat_text: str | None = None) -> tuple[int, int] | None:
+    """(steal, total) clock ticks of all CPUs so far, from /proc/stat; None elsewhere.
+
+    Steal is the time the hypervisor gave to other guests while this machine wanted to run.
+    """
+    if stat_text is None:
+        try:
+            stat_text = PROC_STAT.read_text()
+        except OSError:
+            return None
+    fields = stat_text.splitlines()[0].split()
+    if fields[0] != "cpu" or len(fields) < 9:
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is inside user already)
+    ticks = [int(value) for value in fields[1:9]]
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before, after) -> float | None:
+    """The share of CPU time stolen between two cpu_times() readings."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def freeze_like_a_worker():
     """What is loaded so far leaves the garbage collector's view, as gunicorn does before it
     forks a worker (roundtable/gunicorn.conf.py), so in-process figures see the same

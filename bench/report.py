@@ -1,5 +1,8 @@
 """The benchmark's table on the terminal."""
 
+# Stolen CPU above this share makes a run's figures incomparable with a quiet run's.
+STEAL_WARNING = 0.03
+
 
 def print_table(results):
     server = results["server"]
@@ -38,3 +41,13 @@ def print_table(results):
         print(
             f"load test ({name}): " + ", ".join(f"{key} {value}" for key, value in values.items())
         )
+    print(steal_line(results["machine"].get("cpu_steal_share")))
+
+
+def steal_line(share) -> str:
+    if share is None:
+        return "CPU steal during the run: unknown (no /proc/stat)."
+    line = f"CPU steal during the run: {share:.0%} (time the hypervisor gave to other guests)."
+    if share > STEAL_WARNING:
+        line += " Above a few per cent the figures are not comparable with a quiet run."
+    return line

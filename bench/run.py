@@ -25,8 +25,10 @@ from bench.environment import (
     ROOT,
     VAR,
     WORKERS,
+    cpu_times,
     freeze_like_a_worker,
     setup_environment,
+    steal_share,
 )
 
 
@@ -43,6 +45,7 @@ def main():
     from bench import oparl, pages, report, throughput  # noqa: PLC0415
 
     started = time.monotonic()
+    cpu_at_start = cpu_times()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("generate_scale_data")
@@ -70,6 +73,9 @@ def main():
             "python": platform.python_version(),
             "cores": os.cpu_count(),
             "date": time.strftime("%Y-%m-%d"),
+            # On a shared host other guests can take much of the CPU; figures of runs with
+            # more than a few per cent stolen are not comparable with quiet runs.
+            "cpu_steal_share": _rounded(steal_share(cpu_at_start, cpu_times())),
         },
         "server": server,
         "pages": page_results,
@@ -81,6 +87,10 @@ def main():
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     report.print_table(results)
     print(f"\nResults written to {RESULTS.relative_to(ROOT)}")
+
+
+def _rounded(share):
+    return None if share is None else round(share, 3)
 
 
 def run_load_tests(context):
