@@ -72,6 +72,13 @@ def _session_cookie(user):
 
 
 def bench_context(load_users=50):
+    """The users, meeting and sessions the measurements use.
+
+    It writes to the benchmark's database, and only there: a staff user with a second
+    factor, one representative user per load-test user linked to an invited person, and the
+    invitations the next meeting lacks for them. Rows that exist are reused; each run adds
+    only fresh sessions, which expire after a day.
+    """
     staff = _user("bench-staff@example.org", is_staff=True)
     staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
     # Staff must have a second factor before any page but the enrolment answers
