@@ -54,6 +54,9 @@ class Command(BaseCommand):
             f"`oathtool --totp -b {DEMO_TOTP_SECRET}`)."
         )
         self.stdout.write(f"Portal: {settings.SITE_URL}/  (Ctrl-C stops everything)")
+        # Written before the servers start, whether or not stdout is a terminal (under a
+        # pipe Python buffers it, and the servers' lines would come first).
+        self.stdout.flush()
 
         python = sys.executable
         commands = [
