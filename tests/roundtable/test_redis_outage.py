@@ -1,6 +1,8 @@
 """Redis is optional on the request path: with a private Redis (cache and broker) stopped or
-hung (SIGSTOP), every main page answers every role within a second, log-in and log-out work,
-writes are saved and mail waits in the outbox; /readyz reports each part."""
+hung (SIGSTOP), every main page answers every role with under a second's wait for Redis
+(measured against the same page with Redis up, so that a slow host is not mistaken for a
+hang), log-in and log-out work, writes are saved and mail waits in the outbox; /readyz reports
+each part."""
 
 import time
 
@@ -72,13 +74,19 @@ def _timed(call):
 
 
 @pytest.mark.parametrize("outage", OUTAGES)
-def test_every_main_page_answers_every_role_within_a_second(
+def test_every_main_page_answers_every_role_with_redis_down_waiting_under_a_second_for_it(
     outage, portal_on_private_redis, role_users
 ):
+    """Each page's time with Redis broken, less its time with Redis up just before: the wait
+    the outage adds (the cache's short timeouts, then skipping it), not the host's speed."""
     pages = [(page, page.url(role_users)) for page in MAIN_PAGES]
     clients = {role: signed_in_client(role_users[role]) for role in role_users}
     for page, url in pages:  # templates compiled and catalogues loaded while Redis is up
         assert clients[page.role].get(url).status_code == page.status, page.id
+    usual = {
+        page.id: _timed(lambda page=page, url=url: clients[page.role].get(url))[1]
+        for page, url in pages
+    }
 
     _break(portal_on_private_redis, outage)
     slow, wrong = [], []
@@ -86,8 +94,8 @@ def test_every_main_page_answers_every_role_within_a_second(
         response, seconds = _timed(lambda page=page, url=url: clients[page.role].get(url))
         if response.status_code != page.status:
             wrong.append((page.id, response.status_code))
-        if seconds >= 1:
-            slow.append((page.id, round(seconds, 2)))
+        if seconds - usual[page.id] >= 1:
+            slow.append((page.id, round(usual[page.id], 2), round(seconds, 2)))
 
     assert wrong == []
     assert slow == []
