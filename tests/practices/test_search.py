@@ -182,11 +182,12 @@ def _planner_settings(queries) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_search_window_counts_filters_by_index_lookups_for_that_statement_only(
+def test_search_window_filter_counts_get_index_lookup_costs_for_that_statement_only(
     municipality, representative_user
 ):
-    """A window's filter counts are planned without hash joins over all municipalities and
-    without parallel workers; the settings end with the statement's transaction."""
+    """A window's filter counts run with random_page_cost 1.1 and no parallel workers (so the
+    planner looks municipalities up by index instead of hashing them all), the counts stay
+    right, and the settings end with the statement's transaction."""
     topic = TopicFactory()
     for number in range(6):
         IndexedPracticeFactory(
@@ -214,7 +215,9 @@ def test_search_window_counts_filters_by_index_lookups_for_that_statement_only(
     assert cost_afterwards == default_cost
 
 
-def test_library_without_search_text_counts_filters_as_planned(corpus, representative_user):
+def test_library_without_search_text_counts_filters_with_the_connections_settings(
+    corpus, representative_user
+):
     with CaptureQueriesContext(connection) as queries:
         practice_search(user=representative_user, params={"thema": "x"})
 
