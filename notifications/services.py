@@ -52,15 +52,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from common.outage import OutageNote, RedisProbe
 from notifications import kinds
 from notifications.kinds import MessageAttachment, MessageContent
+from notifications.mail import OutboxEmail
 from notifications.models import Mailing, OutgoingMessage
 from notifications.selectors import mailings_pending_ids, messages_needing_requeue_ids
 
@@ -697,13 +698,13 @@ class _SenderLocks:
             logger.warning("Could not release the sender locks of %s messages.", len(message_ids))
 
 
-def message_build_email(*, message: OutgoingMessage) -> EmailMultiAlternatives:
+def message_build_email(*, message: OutgoingMessage) -> OutboxEmail:
     headers = {
         "Message-ID": message_id_for(idempotency_key=message.idempotency_key),
         **message.headers,
     }
     reply_to = headers.pop("Reply-To", None)
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -778,8 +779,13 @@ def _claim(*, message_ids: list[int], locks: _SenderLocks, now: datetime):
             message.next_attempt_at = None
             claimed.append(message)
         if claimed:
-            OutgoingMessage.objects.bulk_update(
-                claimed, ["state", "attempts", "sending_started_at", "next_attempt_at"]
+            # The same change for every claimed row, so one plain UPDATE (a bulk_update's
+            # CASE per row and column cost more than the rest of the claim).
+            OutgoingMessage.objects.filter(pk__in=[message.pk for message in claimed]).update(
+                state=State.SENDING,
+                attempts=F("attempts") + 1,
+                sending_started_at=now,
+                next_attempt_at=None,
             )
     return claimed, outcomes
 

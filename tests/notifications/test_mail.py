@@ -1,0 +1,72 @@
+import email.policy
+import re
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
+
+from django.core.mail import EmailMultiAlternatives
+
+from notifications.mail import HEADER_CLASSES, HeaderClasses, OutboxEmail
+
+BOUNDARY = re.compile(rb'boundary="([^"]+)"')
+
+
+def _build(email_class):
+    message = email_class(
+        subject="Einladung: Runder Tisch „Willkommen in Südwestfalen“ – 3. Dezember",
+        body="Guten Tag Frau Müller,\n\nbitte antworten Sie bis Freitag.\n",
+        from_email="Runder Tisch <runder-tisch@example.org>",
+        to=["Erika Müller <erika@example.org>"],
+        reply_to=["Büro <buero@example.org>", "agentur@example.org"],
+        headers={
+            "Message-ID": "<invitation-1@example.org>",
+            "Date": "Tue, 01 Dec 2026 18:00:00 +0000",
+            "Auto-Submitted": "auto-generated",
+            "List-Unsubscribe": "<https://portal.example.org/benachrichtigungen/abmelden/x/>",
+        },
+    )
+    message.attach_alternative("<p>Guten Tag Frau Müller,</p>", "text/html")
+    message.attach("einladung.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    return message.message(policy=email.policy.SMTP).as_bytes()
+
+
+def _with_fixed_boundaries(payload: bytes) -> bytes:
+    # The MIME boundaries are random; everything else must match byte for byte.
+    for index, boundary in enumerate(dict.fromkeys(BOUNDARY.findall(payload))):
+        payload = payload.replace(boundary, b"BOUNDARY-%d" % index)
+    return payload
+
+
+def test_outbox_email_bytes_equal_djangos_for_text_html_attachment_and_umlauts():
+    ours = _with_fixed_boundaries(_build(OutboxEmail))
+    djangos = _with_fixed_boundaries(_build(EmailMultiAlternatives))
+
+    assert b"BOUNDARY-1" in ours  # the alternative part nested in the mixed one
+    assert ours == djangos
+
+
+def test_outbox_email_builds_each_header_class_once_per_name():
+    first = OutboxEmail(subject="a", body="b", to=["x@example.org"]).message()
+    second = OutboxEmail(subject="c", body="d", to=["y@example.org"]).message()
+
+    assert type(first["Subject"]) is type(second["Subject"])
+    assert type(first["To"]) is type(second["To"])
+    assert first.policy.header_factory is HEADER_CLASSES
+    # Django's own message builds a new class for every header.
+    plain = EmailMultiAlternatives(subject="a", body="b", to=["x@example.org"]).message()
+    assert type(plain["Subject"]) is not type(
+        EmailMultiAlternatives(subject="a", body="b", to=["x@example.org"]).message()["Subject"]
+    )
+
+
+def test_header_classes_match_the_registry_and_follow_a_new_mapping():
+    registry = HeaderClasses()
+    kept = registry["X-Portal"]
+    assert registry["x-portal"] is kept
+    assert issubclass(kept, UnstructuredHeader)
+    assert set(kept.__mro__[1:3]) == set(HeaderRegistry()["X-Portal"].__mro__[1:3])
+
+    class PortalHeader(UnstructuredHeader):
+        pass
+
+    registry.map_to_type("X-Portal", PortalHeader)
+
+    assert issubclass(registry["X-Portal"], PortalHeader)
