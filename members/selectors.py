@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,7 +37,56 @@ def _current_memberships():
     return NetworkMembership.objects.current().select_related("network").order_by("network__name")
 
 
-def municipalities_for_directory(*, district=None, network=None, search: str = ""):
+class DirectoryListing:
+    """The directory's members in district order, as the paginator counts and slices them.
+
+    Members with a district come first, by district name and name, then those without
+    (organisations), by name: the order of one outer-joined ORDER BY, which PostgreSQL can
+    only serve by sorting every member for each page (about 8 ms at 11,000). With the
+    district inner-joined, it walks the districts by their name index and each district's
+    members by the (district, name) index, and stops after the page.
+    """
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.ordered = True  # for the paginator's check
+        self._counts = None
+
+    def _split(self) -> tuple[int, int]:
+        """(all, with a district), in one query."""
+        if self._counts is None:
+            counts = self.queryset.order_by().aggregate(
+                total=Count("pk"), with_district=Count("pk", filter=Q(district__isnull=False))
+            )
+            self._counts = (counts["total"], counts["with_district"])
+        return self._counts
+
+    def count(self) -> int:
+        return self._split()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("DirectoryListing takes a slice without a step")
+        total, with_district = self._split()
+        start, stop, _step = index.indices(total)
+        rows = []
+        if start < with_district:
+            rows += self.queryset.filter(district__isnull=False).order_by("district__name", "name")[
+                start : min(stop, with_district)
+            ]
+        if stop > with_district:
+            rows += self.queryset.filter(district__isnull=True).order_by("name")[
+                max(0, start - with_district) : stop - with_district
+            ]
+        return rows
+
+
+def municipalities_for_directory(
+    *, district=None, network=None, search: str = ""
+) -> DirectoryListing:
     """Active members for the directory, ordered for grouping by district; only the columns
     the directory shows (name, kind, link, district, network names) are read."""
     memberships = _current_memberships().only("municipality", "network__name")
@@ -48,15 +97,16 @@ def municipalities_for_directory(*, district=None, network=None, search: str = "
         .prefetch_related(
             Prefetch("network_memberships", queryset=memberships, to_attr="memberships")
         )
-        .order_by("district__name", "name")
     )
     if district is not None:
         queryset = queryset.filter(district=district)
     if network is not None:
-        queryset = queryset.filter(network_memberships__network=network).distinct()
+        queryset = queryset.filter(
+            Exists(NetworkMembership.objects.filter(network=network, municipality=OuterRef("pk")))
+        )
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(ags__startswith=search))
-    return queryset
+    return DirectoryListing(queryset)
 
 
 @dataclass

@@ -3,6 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.models import Municipality
+from members.selectors import municipalities_for_directory
 from tests.factories import (
     DistrictFactory,
     HeldMeetingFactory,
@@ -61,6 +63,62 @@ def test_directory_groups_by_district_and_filters(representative_user, client_fo
     assert [m.name for m in by_district.context["page"].object_list] == ["Lippstadt"]
     assert [m.name for m in by_network.context["page"].object_list] == ["Attendorn"]
     assert [m.name for m in by_search.context["page"].object_list] == ["Attendorn"]
+
+
+def test_directory_lists_members_without_district_last_across_page_boundaries(
+    representative_user,
+):
+    """The listing reads members with and without a district apart; every slice, also one
+    that spans both parts, is the order of one sort by district name, then name."""
+    soest = DistrictFactory(name="Kreis Soest")
+    olpe = DistrictFactory(name="Kreis Olpe")
+    for name, district in [
+        ("Werl", soest),
+        ("Attendorn", olpe),
+        ("Lippstadt", soest),
+        ("Olpe", olpe),
+        ("Zweckverband", None),
+        ("Agentur", None),
+    ]:
+        MunicipalityFactory(name=name, district=district)
+    MunicipalityFactory(name="Ehemals", district=soest, is_active=False)
+    expected = sorted(
+        Municipality.objects.filter(is_active=True).select_related("district"),
+        key=lambda m: (m.district is None, m.district.name if m.district else "", m.name),
+    )
+
+    listing = municipalities_for_directory()
+
+    assert listing.count() == len(expected)
+    names = [m.name for m in expected]
+    assert names[-2:] == ["Agentur", "Zweckverband"]
+    for start in range(len(expected) + 1):
+        for stop in range(start, len(expected) + 2):
+            assert [m.name for m in listing[start:stop]] == names[start:stop], (start, stop)
+
+
+def test_directory_paginates_across_members_without_district(
+    representative_user, client_for, monkeypatch
+):
+    monkeypatch.setattr("members.views.DIRECTORY_PAGE_SIZE", 2)
+    district = DistrictFactory(name="Kreis Soest")
+    MunicipalityFactory(name="Werl", district=district)
+    MunicipalityFactory(name="Agentur", district=None)
+    client = client_for(representative_user)
+
+    pages = [
+        [
+            m.name
+            for m in client.get(reverse("members:directory"), {"seite": number})
+            .context["page"]
+            .object_list
+        ]
+        for number in (1, 2)
+    ]
+
+    everything = [name for page in pages for name in page]
+    assert everything[-1] == "Agentur"
+    assert "Werl" in everything and len(everything) == 3
 
 
 def _members(count):
