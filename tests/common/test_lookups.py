@@ -23,6 +23,13 @@ def test_id_among_sends_a_long_list_as_one_array_parameter():
 
     assert "= ANY(" in sql
     assert len(params) == 1
+    # Bound as the array's text, not a list that psycopg writes element by element.
+    assert isinstance(params[0], str)
+
+
+def test_id_among_refuses_what_is_not_an_integer():
+    with pytest.raises(ValueError):
+        Municipality.objects.filter(id_among("pk", ["1}', '2"]))
 
 
 def test_id_among_an_empty_list_finds_nothing():
