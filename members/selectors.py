@@ -49,7 +49,6 @@ class DirectoryListing:
 
     def __init__(self, queryset):
         self.queryset = queryset
-        self.ordered = True  # for the paginator's check
         self._counts = None
 
     def _split(self) -> tuple[int, int]:
@@ -63,9 +62,6 @@ class DirectoryListing:
 
     def count(self) -> int:
         return self._split()[0]
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:
