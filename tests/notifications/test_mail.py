@@ -1,10 +1,10 @@
 import email.policy
 import re
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 
 from django.core.mail import EmailMultiAlternatives
 
-from notifications.mail import HEADER_CLASSES, HeaderClasses, OutboxEmail
+from notifications.mail import HEADER_CLASSES, FoldKeepingHeader, HeaderClasses, OutboxEmail
 
 BOUNDARY = re.compile(rb'boundary="([^"]+)"')
 
@@ -57,7 +57,10 @@ def test_header_classes_match_the_registry_and_follow_a_new_mapping():
     kept = registry["X-Portal"]
     assert registry["x-portal"] is kept
     assert issubclass(kept, UnstructuredHeader)
-    assert set(kept.__mro__[1:3]) == set(HeaderRegistry()["X-Portal"].__mro__[1:3])
+    assert kept.__mro__[1] is HeaderRegistry()["X-Portal"].__mro__[1]
+    assert issubclass(kept, FoldKeepingHeader)
+    assert issubclass(FoldKeepingHeader, BaseHeader)
+    before = registry("X-Portal", "Runder Tisch")
 
     class PortalHeader(UnstructuredHeader):
         pass
@@ -65,3 +68,35 @@ def test_header_classes_match_the_registry_and_follow_a_new_mapping():
     registry.map_to_type("X-Portal", PortalHeader)
 
     assert issubclass(registry["X-Portal"], PortalHeader)
+    # Headers parsed under the old mapping are not handed out any more.
+    assert isinstance(registry("X-Portal", "Runder Tisch"), PortalHeader)
+    assert not isinstance(before, PortalHeader)
+
+
+def test_outbox_email_shares_header_objects_of_equal_values_between_messages():
+    first = OutboxEmail(subject="Einladung", body="a", to=["x@example.org"]).message()
+    second = OutboxEmail(subject="Einladung", body="b", to=["y@example.org"]).message()
+
+    assert first["Subject"] is second["Subject"]
+    assert first["To"] is not second["To"]
+    assert str(second["To"]) == "y@example.org"
+
+
+def test_outbox_email_bytes_stay_equal_to_djangos_when_headers_are_reused():
+    # The second and third builds take every shared header and its fold from the kept ones.
+    first, second, third = (_with_fixed_boundaries(_build(OutboxEmail)) for _ in range(3))
+    djangos = _with_fixed_boundaries(_build(EmailMultiAlternatives))
+
+    assert first == second == third == djangos
+
+
+def test_a_kept_header_folds_again_for_a_policy_with_other_settings():
+    subject = "Einladung zum Runden Tisch „Willkommen in Südwestfalen“ " * 3
+    header = HEADER_CLASSES("Subject", subject)
+    wide = email.policy.SMTP.clone(header_factory=HEADER_CLASSES, max_line_length=998)
+    narrow = email.policy.SMTP.clone(header_factory=HEADER_CLASSES, max_line_length=40)
+    plain = HeaderRegistry()("Subject", subject)
+
+    assert header.fold(policy=wide) == plain.fold(policy=wide)
+    assert header.fold(policy=narrow) == plain.fold(policy=narrow)
+    assert header.fold(policy=narrow) != header.fold(policy=wide)
