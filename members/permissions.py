@@ -8,8 +8,6 @@ Roles:
 
 from allauth.mfa.models import Authenticator
 
-from members.models import Representative
-
 STAFF_GROUP_NAME = "Agency staff"
 
 
@@ -33,38 +31,27 @@ def current_representative(user):
     return _representative(user)
 
 
-def _viewer_facts(user) -> dict:
+def _viewer_facts(user):
     """Group membership and current representative row: asked on nearly every request.
 
     Kept on the user object, which lives for one request, so a page asks the database once
-    per fact however many checks it makes; nothing is kept between requests. Each fact is
-    fetched only when first asked: the second-factor check on every request needs only the
-    group, and the representative row with its municipality costs a query of its own.
+    however many checks it makes; nothing is kept between requests. Both facts come in one
+    query, when either is first asked.
     """
     facts = getattr(user, "_viewer_facts", None)
     if facts is None:
-        facts = user._viewer_facts = {}
+        from members.selectors import viewer_facts_get  # noqa: PLC0415 - selectors use us
+
+        facts = user._viewer_facts = viewer_facts_get(user=user, staff_group_name=STAFF_GROUP_NAME)
     return facts
 
 
 def _in_staff_group(user) -> bool:
-    facts = _viewer_facts(user)
-    if "in_staff_group" not in facts:
-        facts["in_staff_group"] = user.groups.filter(name=STAFF_GROUP_NAME).exists()
-    return facts["in_staff_group"]
+    return _viewer_facts(user).in_staff_group
 
 
 def _representative(user):
-    facts = _viewer_facts(user)
-    if "representative" not in facts:
-        facts["representative"] = (
-            Representative.objects.current()
-            .filter(user=user)
-            .select_related("municipality", "municipality__district")
-            .order_by("-is_main_contact", "-starts_on")
-            .first()
-        )
-    return facts["representative"]
+    return _viewer_facts(user).representative
 
 
 def current_municipality(user):

@@ -140,9 +140,9 @@ def test_directory_query_count_is_constant(count, representative_user, client_fo
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == count + 1
     # The same number at 1 and at 50 members (one of them counts for the pagination):
-    # nothing is loaded per municipality. Session (sessions live in the database), user,
-    # staff group and representative row are four of them.
-    assert len(queries) == 9
+    # nothing is loaded per municipality. Session (sessions live in the database), user, and
+    # staff group with representative row are three of them.
+    assert len(queries) == 8
 
 
 @pytest.mark.parametrize(("role", "status"), ROLE_STATUS)

@@ -76,15 +76,15 @@ def test_only_admins_manage_user_accounts(role, can_manage_users, role_users, cl
     assert (response.status_code == 200) is can_manage_users
 
 
-def test_the_staff_check_does_not_load_the_representative_row(
+def test_the_staff_check_loads_the_representative_row_in_the_same_query(
     representative_user, django_assert_num_queries
 ):
-    # The second-factor check asks it on every request; the representative row (with its
-    # municipality) is loaded only by what needs it, and then once per request.
+    # The second-factor check asks it on every request, and nearly every page then asks for
+    # the representative row (with its municipality): one query answers both, once per request.
     user = User.objects.get(pk=representative_user.pk)
     with django_assert_num_queries(1):
         assert not permissions.is_agency_staff(user)
         assert not permissions.is_agency_staff(user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert permissions.current_municipality(user) is not None
         assert permissions.current_representative(user) is not None
