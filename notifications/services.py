@@ -847,11 +847,29 @@ def _apply_content(message: OutgoingMessage, kind, content: MessageContent) -> N
 RENDERED_FIELDS = ["subject", "body_text", "body_html", "attachments", "headers", "rendered_at"]
 
 
+@functools.cache
+def _mark_sent_sql(*, rendered_now: bool) -> tuple[str, tuple]:
+    """The UPDATE that marks a message sent (with its rendered content), and its fields."""
+    meta = OutgoingMessage._meta
+    names = ["state", "sent_at", *(RENDERED_FIELDS if rendered_now else [])]
+    fields = tuple(meta.get_field(name) for name in names)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Names come from the model's metadata and values are parameters (S608, B608).
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s AND state = %s"  # noqa: S608  # nosec B608
+    return sql, fields
+
+
 def _mark_sent(message: OutgoingMessage, *, rendered_now: bool) -> None:
-    values = {"state": State.SENT, "sent_at": timezone.now()}
-    if rendered_now:
-        values.update({name: getattr(message, name) for name in RENDERED_FIELDS})
-    OutgoingMessage.objects.filter(pk=message.pk, state=State.SENDING).update(**values)
+    """One plain statement per mail, right after its SMTP conversation: building the ORM's
+    UPDATE of the rendered fields cost about 0.5 ms of the worker's time per mail."""
+    sql, fields = _mark_sent_sql(rendered_now=rendered_now)
+    message.state, message.sent_at = State.SENT, timezone.now()
+    values = [
+        field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, message.pk, State.SENDING.value])
 
 
 def _mark_failed_render(message: OutgoingMessage, error: str) -> DeliveryOutcome:

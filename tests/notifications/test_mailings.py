@@ -1,6 +1,7 @@
 """Mail bound to the change that causes it: mailings recorded in the business transaction,
 expanded after the commit (or by the sweep), rendered and sent per recipient in batches."""
 
+import base64
 import smtplib
 from datetime import timedelta
 
@@ -63,6 +64,22 @@ def test_a_committed_invitation_ends_in_every_row_and_mail(
     assert mailing.state == Mailing.State.EXPANDED
     # One batch, so one SMTP connection for the three.
     assert len(outbox) == 1
+
+
+def test_a_mail_rendered_at_send_time_keeps_what_was_sent_in_its_row(
+    meeting, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(meeting, 1)
+
+    (sent,) = mail.outbox
+    row = _rows(meeting).get()
+    assert row.state == State.SENT and row.sent_at is not None and row.rendered_at is not None
+    assert (row.subject, row.body_text) == (sent.subject, sent.body)
+    assert row.body_html == sent.alternatives[0].content
+    ((stored,), (attached,)) = row.attachments, sent.attachments
+    assert stored["filename"] == attached.filename
+    assert base64.b64decode(stored["content"]) == attached.content.encode()
 
 
 def test_the_request_renders_nothing_it_only_records_one_mailing(meeting, outbox):
