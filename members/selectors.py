@@ -211,14 +211,27 @@ def _columns(model, alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
+@functools.cache
+def _loaders(model) -> list[tuple]:
+    """Per concrete field: its column expression and the converters the ORM applies to it
+    (the backend's, e.g. SQLite's for dates and booleans, and the field's own)."""
+    loaders = []
+    for model_field in model._meta.concrete_fields:
+        column = model_field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        loaders.append((column, converters))
+    return loaders
+
+
 def _instance(model, values):
     """A model instance from its concrete columns' values, as the ORM would load it."""
-    fields = model._meta.concrete_fields
-    converted = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(fields, values, strict=True)
-    ]
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+    converted = []
+    for (column, converters), value in zip(_loaders(model), values, strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        converted.append(value)
+    attnames = [model_field.attname for model_field in model._meta.concrete_fields]
+    return model.from_db(connection.alias, attnames, converted)
 
 
 @functools.cache
@@ -230,11 +243,13 @@ def _viewer_facts_sql() -> str:
         "SELECT EXISTS (SELECT 1 FROM {user_groups} AS ug JOIN {group} AS g "
         "ON g.id = ug.{group_fk} WHERE ug.{user_fk} = %(user)s AND g.name = %(staff)s), "
         "{representative_columns}, {municipality_columns}, {district_columns} "
+        # A correlated subquery rather than a LATERAL join: the embedded default (SQLite)
+        # runs it too.
         "FROM (SELECT 1) AS one "
-        "LEFT JOIN LATERAL (SELECT * FROM {representative} AS c "
+        "LEFT JOIN {representative} AS r ON r.id = (SELECT c.id FROM {representative} AS c "
         "WHERE c.user_id = %(user)s AND c.starts_on <= %(today)s AND c.anonymised_at IS NULL "
         "AND (c.ends_on IS NULL OR c.ends_on >= %(today)s) "
-        "ORDER BY c.is_main_contact DESC, c.starts_on DESC, c.id LIMIT 1) AS r ON true "
+        "ORDER BY c.is_main_contact DESC, c.starts_on DESC, c.id LIMIT 1) "
         "LEFT JOIN {municipality} AS m ON m.id = r.municipality_id "
         "LEFT JOIN {district} AS d ON d.id = m.district_id"
     ).format(
@@ -266,7 +281,7 @@ def viewer_facts_get(*, user: User, staff_group_name: str) -> ViewerFacts:
             {"user": user.pk, "staff": staff_group_name, "today": timezone.localdate()},
         )
         row = cursor.fetchone()
-    in_staff_group, values = row[0], row[1:]
+    in_staff_group, values = bool(row[0]), row[1:]
     sizes = [len(model._meta.concrete_fields) for model in (Representative, Municipality)]
     representative_values = values[: sizes[0]]
     municipality_values = values[sizes[0] : sizes[0] + sizes[1]]
