@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Document
-from tests.factories import InvitationFactory, MeetingFactory
+from tests.factories import InvitationFactory, MeetingFactory, RepresentativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,29 @@ def test_document_download_queries_do_not_grow_with_the_documents(client_for, re
     large = _queries(client, reverse("meetings:document", args=[meeting.pk, first.pk]))
 
     assert small == large
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_responses_export_queries_do_not_grow_with_the_invitations(
+    file_format, client_for, staff_user
+):
+    client = client_for(staff_user)
+    small = MeetingFactory()
+    _invite(small, others=1)
+    large = MeetingFactory()
+    _invite(large, others=30)
+    # Anonymised people, one standing in for another, are named after their municipality.
+    for _ in range(3):
+        gone = InvitationFactory(
+            meeting=large, representative=RepresentativeFactory(anonymised_at=timezone.now())
+        )
+        InvitationFactory(
+            meeting=large,
+            representative=RepresentativeFactory(anonymised_at=timezone.now()),
+            substitute_for=gone,
+            attended=True,
+        )
+
+    assert _queries(client, reverse("meetings:responses_export", args=[small.pk, file_format])) == (
+        _queries(client, reverse("meetings:responses_export", args=[large.pk, file_format]))
+    )
