@@ -75,6 +75,11 @@ def run(context, base_url, users, seconds, *, meanwhile=None):
         str(max(1, users // 10)),
         "-t",
         f"{seconds}s",
+        # At the end each user finishes the task it is in. Killed at once (locust's default),
+        # an answer in flight could be saved by the portal without reaching the user, and the
+        # check below would count the answer acknowledged before it as lost.
+        "--stop-timeout",
+        "10",
         "--host",
         base_url,
         "--csv",
