@@ -208,7 +208,8 @@ class ViewerFacts:
 
 
 def _columns(model, alias: str) -> str:
-    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
 
 @functools.cache
@@ -272,8 +273,9 @@ def viewer_facts_get(*, user: User, staff_group_name: str) -> ViewerFacts:
     the latest start), in one query.
 
     Nearly every request asks both. Through the ORM they were two queries whose building cost
-    about 2.5 ms of CPU per request, as much as the whole bare view; this is one statement of
-    fixed text (issue #12). tests/members/test_viewer_facts.py holds it to the ORM's answer.
+    about 2 ms of CPU per request, more than half of the whole logged-in bare view; this is one
+    statement of fixed text (issue #12). tests/members/test_viewer_facts.py holds it to the
+    ORM's answer.
     """
     with connection.cursor() as cursor:
         cursor.execute(

@@ -862,7 +862,7 @@ def _mark_sent_sql(*, rendered_now: bool) -> tuple[str, tuple]:
 
 def _mark_sent(message: OutgoingMessage, *, rendered_now: bool) -> None:
     """One plain statement per mail, right after its SMTP conversation: building the ORM's
-    UPDATE of the rendered fields cost about 0.5 ms of the worker's time per mail."""
+    UPDATE of the rendered fields cost the worker about 0.35 ms of CPU more per mail."""
     sql, fields = _mark_sent_sql(rendered_now=rendered_now)
     message.state, message.sent_at = State.SENT, timezone.now()
     values = [
