@@ -212,7 +212,8 @@ class RepresentativeQuerySet(models.QuerySet):
         """Representatives in office on ``on`` (today): started, not ended, not anonymised.
 
         This is the one definition of "current representative"; ``Representative.is_current``
-        says the same for a loaded row.
+        says the same for a loaded row, and ``members.selectors.viewer_facts_get`` in SQL for
+        the viewer (tests/members/test_viewer_facts.py holds it to this one).
         """
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on, anonymised_at__isnull=True).exclude(ends_on__lt=on)

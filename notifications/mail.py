@@ -38,7 +38,8 @@ def _policy_settings(policy: email.policy.Policy) -> tuple:
     """What a fold can depend on: the policy's class and every setting it overrides.
 
     The generator clones the policy for each MIME part, so the clones' identities differ
-    while their settings do not.
+    while their settings do not. ``clone`` accepts only the policy's own settings, and each
+    of them (numbers, strings, flags, the factories) can be part of a key.
     """
     return (type(policy), tuple(sorted(vars(policy).items())))
 
@@ -57,9 +58,6 @@ class FoldKeepingHeader(BaseHeader):
         except KeyError:
             folded = folds[key] = super().fold(policy=policy)
             return folded
-        except TypeError:
-            # A setting that cannot be part of a key (none of the standard ones is).
-            return super().fold(policy=policy)
 
 
 class HeaderClasses(HeaderRegistry):

@@ -864,9 +864,13 @@ def _mark_sent(message: OutgoingMessage, *, rendered_now: bool) -> None:
     """One plain statement per mail, right after its SMTP conversation: building the ORM's
     UPDATE of the rendered fields cost the worker about 0.35 ms of CPU more per mail."""
     sql, fields = _mark_sent_sql(rendered_now=rendered_now)
-    message.state, message.sent_at = State.SENT, timezone.now()
+    marks = {"state": State.SENT.value, "sent_at": timezone.now()}
     values = [
-        field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields
+        field.get_db_prep_save(
+            marks[field.attname] if field.attname in marks else getattr(message, field.attname),
+            connection,
+        )
+        for field in fields
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, message.pk, State.SENDING.value])
