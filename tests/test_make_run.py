@@ -44,6 +44,34 @@ for number in range({MESSAGES}):
         )
 """
 
+# The viewer's facts are one hand-written statement; on SQLite its dates and booleans come
+# back as text and integers and go through the ORM's converters.
+COMPARE_VIEWER_FACTS = """
+from members import permissions
+from members.models import Representative, User
+from members.selectors import viewer_facts_get
+checked = 0
+for user in User.objects.all():
+    facts = viewer_facts_get(user=user, staff_group_name=permissions.STAFF_GROUP_NAME)
+    expected = (
+        Representative.objects.current().filter(user=user)
+        .select_related("municipality__district")
+        .order_by("-is_main_contact", "-starts_on", "pk").first()
+    )
+    assert facts.in_staff_group is user.groups.filter(name=permissions.STAFF_GROUP_NAME).exists()
+    if expected is None:
+        assert facts.representative is None, user.email
+        continue
+    ours = facts.representative
+    for model_field in Representative._meta.concrete_fields:
+        mine, theirs = getattr(ours, model_field.attname), getattr(expected, model_field.attname)
+        assert (type(mine), mine) == (type(theirs), theirs), (user.email, model_field.name)
+    assert ours.municipality.name == expected.municipality.name
+    assert ours.municipality.district == expected.municipality.district
+    checked += 1
+print("checked", checked)
+"""
+
 
 def get(url):
     request = urllib.request.Request(url, headers={"Accept-Language": "de"})
@@ -194,6 +222,22 @@ def test_worker_and_web_write_to_sqlite_at_once_without_database_is_locked(porta
     assert "database is locked" not in portal.output(), portal.output()[-5000:]
     # Every message went out at once, none had to wait for the sweep.
     assert sent == MESSAGES, portal.output()[-3000:]
+
+
+def test_viewer_facts_on_sqlite_match_the_orm_for_every_demo_user(portal):
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", COMPARE_VIEWER_FACTS],
+        cwd=ROOT,
+        env={**portal.env, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    checked = int(re.search(r"checked (\d+)", result.stdout).group(1))
+    assert checked >= 2  # the demo's representatives with an account
 
 
 def test_ctrl_c_stops_the_web_server_the_worker_and_beat(portal):
