@@ -17,6 +17,12 @@ message. So:
   pairs are kept and shared between messages.
 - A header's folded form depends only on the header and the policy's settings, so each header
   keeps its folded form per policy.
+- The generator gives every multipart part a random boundary when the message is written
+  out: it compiles a regular expression for each to check the parts' text, then sets the
+  boundary, which parses the part's Content-Type again. The outbox's messages take their
+  boundaries from one random prefix per process instead, so those Content-Type headers are
+  the same in every message and are shared like the others; a message whose parts contain
+  the prefix keeps the generator's random boundaries (see _set_boundaries).
 
 The message that comes out is the same, byte for byte but for the random MIME boundaries
 (tests/notifications/test_mail.py).
@@ -24,6 +30,7 @@ The message that comes out is the same, byte for byte but for the random MIME bo
 
 import email.policy
 import functools
+import secrets
 from email.headerregistry import BaseHeader, HeaderRegistry
 
 from django.core.mail import EmailMultiAlternatives
@@ -98,11 +105,50 @@ class HeaderClasses(HeaderRegistry):
 HEADER_CLASSES = HeaderClasses()
 
 
+# Boundaries have the generator's own form ("=" * 15, 19 digits, "=="), so headers fold as
+# they would with its boundaries: 17 random digits per process and the part's number.
+BOUNDARY_PREFIX = "=" * 15 + f"{secrets.randbelow(10**17):017d}"
+
+
+def _set_boundaries(message) -> None:
+    """Give each multipart part of ``message`` the process's boundary with its number.
+
+    A boundary must not occur in the parts it separates (RFC 2046, 5.1.1). The prefix is
+    random, but it can be read in any mail a worker sent, so someone could put it into a text
+    that goes out in another mail; a message with the prefix in any part's headers or
+    (encoded) content is left to the generator, which picks and checks random boundaries.
+    Only the shape Django builds is handled: multipart parts without parameters and leaves
+    whose content is text; anything else is left to the generator too.
+    """
+    multiparts = []
+    for part in message.walk():
+        if part.get_content_maintype() == "multipart":
+            if str(part.get("Content-Type", "")) != part.get_content_type():
+                return
+            multiparts.append(part)
+            continue
+        payload = part.get_payload()
+        if not isinstance(payload, str) or BOUNDARY_PREFIX in payload:
+            return
+        if any(BOUNDARY_PREFIX in str(value) for value in part.values()):
+            return
+    if len(multiparts) > 99:
+        return
+    for number, part in enumerate(multiparts):
+        part.replace_header(
+            "Content-Type",
+            f'{part.get_content_type()}; boundary="{BOUNDARY_PREFIX}{number:02d}=="',
+        )
+
+
 class OutboxEmail(EmailMultiAlternatives):
-    """The outbox's message: the policy the backend asks for, with the kept header classes."""
+    """The outbox's message: the policy the backend asks for, with the kept header classes
+    and the process's boundaries."""
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=with_kept_header_classes(policy))
+        message = super().message(policy=with_kept_header_classes(policy))
+        _set_boundaries(message)
+        return message
 
 
 # The policies messages are built with are module constants (email.policy.SMTP for the SMTP

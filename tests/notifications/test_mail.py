@@ -4,15 +4,21 @@ from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 
 from django.core.mail import EmailMultiAlternatives
 
-from notifications.mail import HEADER_CLASSES, FoldKeepingHeader, HeaderClasses, OutboxEmail
+from notifications.mail import (
+    BOUNDARY_PREFIX,
+    HEADER_CLASSES,
+    FoldKeepingHeader,
+    HeaderClasses,
+    OutboxEmail,
+)
 
 BOUNDARY = re.compile(rb'boundary="([^"]+)"')
 
 
-def _build(email_class):
+def _build(email_class, body="Guten Tag Frau Müller,\n\nbitte antworten Sie bis Freitag.\n"):
     message = email_class(
         subject="Einladung: Runder Tisch „Willkommen in Südwestfalen“ – 3. Dezember",
-        body="Guten Tag Frau Müller,\n\nbitte antworten Sie bis Freitag.\n",
+        body=body,
         from_email="Runder Tisch <runder-tisch@example.org>",
         to=["Erika Müller <erika@example.org>"],
         reply_to=["Büro <buero@example.org>", "agentur@example.org"],
@@ -100,3 +106,50 @@ def test_a_kept_header_folds_again_for_a_policy_with_other_settings():
     assert header.fold(policy=wide) == plain.fold(policy=wide)
     assert header.fold(policy=narrow) == plain.fold(policy=narrow)
     assert header.fold(policy=narrow) != header.fold(policy=wide)
+
+
+def _parts(payload: bytes) -> list[tuple[str, str]]:
+    parsed = email.message_from_bytes(payload, policy=email.policy.default)
+    return [
+        # The SMTP policy writes CRLF line ends.
+        (part.get_content_type(), part.get_content().replace("\r\n", "\n"))
+        for part in parsed.walk()
+        if not part.is_multipart()
+    ]
+
+
+def test_outbox_email_takes_the_processs_boundaries_and_shares_their_headers():
+    first = OutboxEmail(subject="a", body="b", to=["x@example.org"])
+    first.attach_alternative("<p>b</p>", "text/html")
+    first.attach("einladung.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    second = OutboxEmail(subject="c", body="d", to=["y@example.org"])
+    second.attach_alternative("<p>d</p>", "text/html")
+    second.attach("einladung.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    one, two = first.message(policy=email.policy.SMTP), second.message(policy=email.policy.SMTP)
+
+    boundaries = [part.get_boundary() for part in one.walk() if part.is_multipart()]
+    assert boundaries == [f"{BOUNDARY_PREFIX}00==", f"{BOUNDARY_PREFIX}01=="]
+    assert one["Content-Type"] is two["Content-Type"]
+    assert _parts(one.as_bytes()) == [
+        ("text/plain", "b\n"),
+        ("text/html", "<p>b</p>\n"),
+        ("text/calendar", "BEGIN:VCALENDAR\nEND:VCALENDAR\n"),
+    ]
+
+
+def test_a_message_containing_the_boundary_prefix_gets_random_boundaries_and_stays_whole():
+    # The prefix can be read in any mail sent; a text quoting it must not split its message.
+    body = f"Zitat:\n--{BOUNDARY_PREFIX}00==\nContent-Type: text/html\n\n<p>fremd</p>\n"
+    payload = _build(OutboxEmail, body=body)
+
+    assert BOUNDARY_PREFIX.encode() + b'00=="' not in payload
+    parts = _parts(payload)
+    assert [content_type for content_type, _content in parts] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+    assert parts[0][1] == body
+    assert _with_fixed_boundaries(payload) == _with_fixed_boundaries(
+        _build(EmailMultiAlternatives, body=body)
+    )
