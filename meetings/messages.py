@@ -45,6 +45,7 @@ from members.models import Representative
 from notifications import kinds
 from notifications.kinds import MailingRecipient, MessageAttachment, MessageContent, MessageKind
 from notifications.models import OutgoingMessage, scope_for
+from notifications.selectors import idempotency_keys_taken
 from notifications.services import (
     mailing_build,
     mailing_create,
@@ -760,7 +761,8 @@ def action_item_reminders_send(*, now: datetime | None = None) -> int:
 
     N is ``NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS``. The owner is the responsible person,
     or the main contact of the responsible municipality. A due date that moves gets a fresh
-    reminder (the key holds the date). Runs in the periodic task, so it renders directly.
+    reminder (the key holds the date). Runs in the periodic task, so it renders directly;
+    returns how many reminders it queued.
     """
     today = timezone.localdate(now or timezone.now())
     horizon = today + timedelta(days=settings.NOTIFICATIONS_ACTION_ITEM_REMINDER_DAYS)
@@ -779,15 +781,22 @@ def action_item_reminders_send(*, now: datetime | None = None) -> int:
             municipality_ids={item.owner_municipality_id for item in items}
         )
     }
-    queued = 0
+    due = []
     for item in items:
         owner = _action_item_owner(item, contacts)
-        if owner is None or not owner.email:
+        if owner is not None and owner.email:
+            due.append((item, owner, f"action_item:{item.pk}:{item.due_on.isoformat()}"))
+    # The task runs every hour and finds each item on every run until it is due: the ones
+    # reminded already are left out before anything is rendered.
+    taken = idempotency_keys_taken(keys=[key for _item, _owner, key in due])
+    queued = 0
+    for item, owner, key in due:
+        if key in taken:
             continue
         message_queue(
             kind=Kind.ACTION_ITEM_REMINDER,
             recipient_email=owner.email,
-            idempotency_key=f"action_item:{item.pk}:{item.due_on.isoformat()}",
+            idempotency_key=key,
             context={
                 "recipient_name": owner.full_name,
                 "meeting": item.meeting,

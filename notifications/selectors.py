@@ -41,6 +41,18 @@ def mailings_pending_ids(*, now: datetime, limit: int = 200) -> list[int]:
     )
 
 
+def idempotency_keys_taken(*, keys) -> set[str]:
+    """Those of ``keys`` that a recorded message already has, in one query."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    return set(
+        OutgoingMessage.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+
+
 def messages_for_scope(*, scope: str) -> list[OutgoingMessage]:
     """All messages of a scope ("meetings.meeting:12"), newest first, without bodies."""
     return list(

@@ -489,6 +489,28 @@ def test_action_item_owner_reminded_three_days_before_once(meeting, published, s
     assert "10. Mai 2030" in message.body_text
 
 
+def test_an_hourly_rerun_renders_nothing_for_items_already_reminded(
+    meeting, published, monkeypatch, django_assert_num_queries
+):
+    due = date(2030, 5, 10)
+    for number in range(3):
+        owner = RepresentativeFactory(email=f"owner{number}@example.org")
+        ActionItemFactory(meeting=meeting, owner_representative=owner, due_on=due)
+    assert messages.action_item_reminders_send(now=_noon(due - timedelta(days=2))) == 3
+    rendered = []
+    monkeypatch.setattr(
+        services, "message_render", lambda **kwargs: rendered.append(kwargs) or None
+    )
+
+    # The open items, the main contacts of their municipalities, the keys already taken.
+    with django_assert_num_queries(3):
+        queued = messages.action_item_reminders_send(now=_noon(due - timedelta(days=2)))
+
+    assert queued == 0
+    assert rendered == []
+    assert len(_messages(Kind.ACTION_ITEM_REMINDER)) == 3
+
+
 def test_action_item_of_a_municipality_goes_to_its_main_contact(meeting, published):
     contact = RepresentativeFactory(is_main_contact=True, email="kontakt@example.org")
     RepresentativeFactory(municipality=contact.municipality, email="andere@example.org")
