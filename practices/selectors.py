@@ -633,6 +633,11 @@ def _suggestion(*, result: PracticeSearch, user, found: int) -> str:
     return suggestion if search.apply_search(visible, parsed).exists() else ""
 
 
+# What a card of the library shows; the sections' long texts and the search vector stay in
+# the database (the snippet is made there).
+PRACTICE_CARD_FIELDS = ("title", "slug", "summary", "published_at")
+
+
 def practice_search_page(*, result: PracticeSearch, page_number, user=None) -> Page:
     """One page of cards with municipalities, topics and a highlighted snippet.
 
@@ -644,7 +649,11 @@ def practice_search_page(*, result: PracticeSearch, page_number, user=None) -> P
         ids_of_result = result.queryset.values_list("pk", flat=True)
     page = Paginator(ids_of_result, PAGE_SIZE).get_page(page_number)
     ids = list(page.object_list)
-    rows = Practice.objects.filter(pk__in=ids).annotate(adoption_count=_adoption_count())
+    rows = (
+        Practice.objects.filter(pk__in=ids)
+        .only(*PRACTICE_CARD_FIELDS)
+        .annotate(adoption_count=_adoption_count())
+    )
     if result.own_municipality is not None:
         rows = rows.annotate(
             similar_size_adoptions=similar_size_adoption_count(result.own_municipality)
@@ -786,7 +795,8 @@ def practices_in_progress_for_user(*, user, limit: int = 20) -> list[Practice]:
                 "practice_id"
             ),
         )
-    return list(queryset.order_by("-updated_at")[:limit])
+    # The lists show a link with the title and the state.
+    return list(queryset.only("title", "slug", "status").order_by("-updated_at")[:limit])
 
 
 FEED_LENGTH = 30

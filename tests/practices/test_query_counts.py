@@ -105,3 +105,33 @@ def test_detail_query_count_is_constant(library, role_users, client_for, municip
 
     assert small == large
     assert large <= 20
+
+
+def _selected_columns(sql: str) -> str:
+    return sql.split(" FROM ", 1)[0]
+
+
+def test_library_cards_and_drafts_leave_long_texts_and_the_search_vector_in_the_database(
+    library, role_users, client_for, municipality
+):
+    grow, _municipalities, _topics = library
+    grow(15)
+    draft = IndexedPracticeFactory(municipalities=[municipality], status=Practice.Status.DRAFT)
+    client = client_for(role_users["representative"])
+
+    for params in ({}, {"q": "Willkommenstasche"}):
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("practices:list"), params)
+
+        assert response.status_code == 200
+        assert draft.title in response.content.decode()
+        rows = [
+            _selected_columns(query["sql"])
+            for query in context.captured_queries
+            if '"practices_practice"."slug"' in _selected_columns(query["sql"])
+        ]
+        assert len(rows) == 2  # the cards and the drafts in progress
+        for columns in rows:
+            for column in ("goals", "implementation", "starting_situation", "search_vector"):
+                assert f'"practices_practice"."{column}"' not in columns
