@@ -68,6 +68,11 @@ def practices_published_for_user(*, user) -> QuerySet:
     return queryset
 
 
+# What a card of the library and of the start page shows; the sections' long texts and the
+# search vector stay in the database (the library's snippet is made there).
+PRACTICE_CARD_FIELDS = ("title", "slug", "summary", "published_at")
+
+
 def _municipalities_prefetch():
     return Prefetch(
         "municipalities", queryset=Municipality.objects.only("id", "name", "slug").order_by("name")
@@ -78,6 +83,7 @@ def practices_newest_for_user(*, user, limit: int = 5):
     return list(
         practices_visible_to_user(user=user)
         .filter(status=Practice.Status.PUBLISHED)
+        .only(*PRACTICE_CARD_FIELDS)
         .prefetch_related(_municipalities_prefetch())
         .order_by("-published_at")[:limit]
     )
@@ -631,11 +637,6 @@ def _suggestion(*, result: PracticeSearch, user, found: int) -> str:
     visible = practices_published_for_user(user=user)
     parsed = search.parse_query(suggestion)
     return suggestion if search.apply_search(visible, parsed).exists() else ""
-
-
-# What a card of the library shows; the sections' long texts and the search vector stay in
-# the database (the snippet is made there).
-PRACTICE_CARD_FIELDS = ("title", "slug", "summary", "published_at")
 
 
 def practice_search_page(*, result: PracticeSearch, page_number, user=None) -> Page:

@@ -135,3 +135,22 @@ def test_library_cards_and_drafts_leave_long_texts_and_the_search_vector_in_the_
         for columns in rows:
             for column in ("goals", "implementation", "starting_situation", "search_vector"):
                 assert f'"practices_practice"."{column}"' not in columns
+
+
+def test_start_page_cards_leave_long_texts_and_the_search_vector_in_the_database(
+    library, role_users, client_for
+):
+    grow, _municipalities, _topics = library
+    grow(6)
+
+    with CaptureQueriesContext(connection) as context:
+        response = client_for(role_users["representative"]).get("/")
+
+    assert "Willkommen Beispiel 5" in response.content.decode()
+    (columns,) = [
+        _selected_columns(query["sql"])
+        for query in context.captured_queries
+        if '"practices_practice"."slug"' in _selected_columns(query["sql"])
+    ]
+    for column in ("goals", "implementation", "starting_situation", "search_vector"):
+        assert f'"practices_practice"."{column}"' not in columns
