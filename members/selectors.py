@@ -134,31 +134,28 @@ def municipality_page_get(*, slug: str, viewer) -> MunicipalityPage:
         ),
         slug=slug,
     )
-    representatives = list(
-        _current_representatives()
-        .filter(municipality=municipality)
-        .prefetch_related(
+    representatives = _current_representatives().filter(municipality=municipality)
+    # Only staff see the state of a person's invitation to the portal.
+    shows_invitations = permissions.is_agency_staff(viewer)
+    if shows_invitations:
+        representatives = representatives.prefetch_related(
             Prefetch(
                 "portal_invitations",
                 queryset=PortalInvitation.objects.order_by("-created_at"),
                 to_attr="newest_invitations",
             )
         )
-    )
     contacts = []
     for representative in representatives:
         representative.municipality = municipality
         visible = permissions.visible_contact_fields(viewer, representative)
+        newest = representative.newest_invitations if shows_invitations else []
         contacts.append(
             Contact(
                 representative=representative,
                 email=representative.email if "email" in visible else "",
                 phone=representative.phone if "phone" in visible else "",
-                invitation=(
-                    representative.newest_invitations[0]
-                    if representative.newest_invitations and permissions.is_agency_staff(viewer)
-                    else None
-                ),
+                invitation=newest[0] if newest else None,
             )
         )
     return MunicipalityPage(

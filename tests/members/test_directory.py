@@ -212,18 +212,36 @@ def _municipality_with_history(municipality, count):
         PracticeFactory(municipalities=[municipality])
 
 
-def test_municipality_page_query_count_is_constant(municipality, staff_user, client_for, settings):
-    client = client_for(staff_user)
+@pytest.mark.parametrize("role", ["staff", "representative"])
+def test_municipality_page_query_count_is_constant(
+    role, municipality, role_users, client_for, settings
+):
+    client = client_for(role_users[role])
     url = reverse("members:municipality_detail", args=[municipality.slug])
     _municipality_with_history(municipality, 1)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
-        client.get(url)
+        contacts_before = len(client.get(url).context["page"].contacts)
 
     _municipality_with_history(municipality, 9)
     client.get(url)  # the new data moved the content version: warm the role cache again
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
 
-    assert len(response.context["page"].contacts) == 10
+    assert len(response.context["page"].contacts) == contacts_before + 9
     assert len(small) == len(large)
+
+
+def test_municipality_page_reads_portal_invitations_for_staff_only(
+    municipality, staff_user, representative_user, client_for
+):
+    RepresentativeFactory(municipality=municipality, first_name="Ohne", last_name="Konto")
+    url = reverse("members:municipality_detail", args=[municipality.slug])
+
+    def invitation_queries(user):
+        with CaptureQueriesContext(connection) as queries:
+            assert client_for(user).get(url).status_code == 200
+        return [query for query in queries if "members_portalinvitation" in query["sql"]]
+
+    assert len(invitation_queries(staff_user)) == 1
+    assert invitation_queries(representative_user) == []
