@@ -42,8 +42,9 @@ def meetings_visible_to_user(*, user):
     return queryset.none()
 
 
-# A meeting as a row of a list (meeting list, start page): its name (Meeting.__str__), time,
-# format, host and state; the other columns are not read.
+# A meeting as a row of a list (meeting list, start page, the sections of the municipality
+# and network pages): its name (Meeting.__str__), time, format, host and state; the other
+# columns are not read.
 MEETING_ROW_FIELDS = (
     *("series__name", "number", "title", "starts_at", "ends_at", "format", "status"),
     "host__name",
@@ -582,6 +583,7 @@ def municipality_meetings_section(*, municipality, viewer) -> PageSection:
     )
     meetings = list(
         meetings_visible_to_user(user=viewer)
+        .only(*MEETING_ROW_FIELDS)
         .filter(Q(host=municipality) | Q(Exists(attended)))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")[:20]
@@ -606,6 +608,8 @@ def network_meetings_section(*, network, viewer) -> PageSection:
     """For the network page: the meetings whose audience named the network (or a tier of it)."""
     visible = (
         meetings_visible_to_user(user=viewer)
+        # The audience is read here on SQLite, where JSON containment is not available.
+        .only(*MEETING_ROW_FIELDS, "audience")
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")
     )

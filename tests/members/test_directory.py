@@ -245,3 +245,22 @@ def test_municipality_page_reads_portal_invitations_for_staff_only(
 
     assert len(invitation_queries(staff_user)) == 1
     assert invitation_queries(representative_user) == []
+
+
+def test_municipality_page_reads_only_the_meeting_columns_its_list_shows(
+    municipality, representative_user, client_for
+):
+    _municipality_with_history(municipality, 2)
+    url = reverse("members:municipality_detail", args=[municipality.slug])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(representative_user).get(url)
+
+    assert len(response.context["page"].sections[0].context["meetings"]) == 4
+    (columns,) = [
+        query["sql"].split(" FROM ", 1)[0]
+        for query in queries
+        if query["sql"].startswith('SELECT "meetings_meeting"."id"')
+    ]
+    for column in ("description", "venue", "online_url", "audience"):
+        assert f'"meetings_meeting"."{column}"' not in columns
