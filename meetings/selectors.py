@@ -303,7 +303,8 @@ def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitatio
 
 
 ACTION_ITEM_RELATED = ("owner_municipality", "owner_representative", "meeting", "meeting__series")
-# Carried items name the meeting they were agreed at (Meeting.__str__).
+# Carried items, and the action items of the start page, name the meeting they were agreed
+# at (Meeting.__str__).
 CARRIED_MEETING_FIELDS = ("meeting__number", "meeting__title", "meeting__series__name")
 
 
@@ -355,6 +356,7 @@ def action_items_open_of_municipality(*, municipality_id: int, limit: int = 10) 
             owner_municipality_id=municipality_id, status=ActionItem.Status.OPEN
         )
         .select_related(*ACTION_ITEM_RELATED)
+        .only(*ACTION_ITEM_TABLE_FIELDS, *CARRIED_MEETING_FIELDS)
         .order_by("due_on", "pk")[:limit]
     )
 
@@ -364,6 +366,7 @@ def action_items_due_until(*, day) -> list[ActionItem]:
     return list(
         ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_on__lte=day)
         .select_related(*ACTION_ITEM_RELATED)
+        .only(*ACTION_ITEM_TABLE_FIELDS, *CARRIED_MEETING_FIELDS)
         .order_by("due_on", "pk")
     )
 

@@ -162,6 +162,35 @@ def test_start_page_shows_the_owner_municipality_its_open_items(
     assert "Aufgabe anderer" not in page
 
 
+def test_query_count_of_a_members_start_page_with_its_open_items_stays_constant(
+    client_for, representative_user, municipality
+):
+    client = client_for(representative_user)
+    series = SeriesFactory()
+    numbers = iter(range(1, 10))
+
+    def fill():
+        meeting = MeetingFactory(series=series, number=next(numbers))
+        ActionItemFactory(meeting=meeting, owner_municipality=municipality)
+        ActionItemFactory(
+            meeting=meeting,
+            owner_municipality=municipality,
+            owner_representative=RepresentativeFactory(municipality=municipality),
+            due_on=timezone.localdate() - timedelta(days=1),
+        )
+
+    fill()
+    small = _count_queries(client, reverse("home"))
+    for _ in range(4):
+        fill()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+
+    assert page.count('id="action-item-') == 10
+    assert f"1. {series.name}" in page
+    assert len(queries) == small
+
+
 def test_staff_start_page_is_a_work_list(client_for, staff_user):
     meeting = MeetingFactory(title="Frühjahrstreffen")
     InvitationFactory(meeting=meeting, response="accepted")
