@@ -32,7 +32,7 @@ def print_table(results):
         f"gunicorn: {server['workers']} workers, max_requests off; worker RSS after the pages "
         f"{', '.join(f'{size} MiB' for size in server['worker_rss_mb'])}. "
         "median/p95/CPU ms: in-process rendering (no page cache exists); /bare: the page's "
-        "req/s over the bare view with the same session, measured right before it. "
+        "req/s over the bare view with the same session, measured right before and after it. "
         "Profiles: var/bench-profiles/."
     )
     for name, values in results["extra"].items():
