@@ -118,7 +118,8 @@ def _set_boundaries(message) -> None:
     that goes out in another mail; a message with the prefix in any part's headers or
     (encoded) content is left to the generator, which picks and checks random boundaries.
     Only the shape Django builds is handled: multipart parts without parameters and leaves
-    whose content is text; anything else is left to the generator too.
+    whose payload is a string (text parts, and attachments as their encoded text); anything
+    else (an attached message, say) is left to the generator too.
     """
     multiparts = []
     for part in message.walk():
