@@ -9,7 +9,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -24,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -38,6 +37,7 @@ from members.models import Municipality
 from members.sections import PageSection
 from practices import search
 from practices.cache import FACETS_TIMEOUT, library_version
+from practices.facet_counts import facet_rows
 from practices.filters import (
     POPULATION_BANDS,
     SORTS,
@@ -217,107 +217,13 @@ def practice_facets(
         if ids_without is not None:
             return ids_without(name)
         if name in selected and queryset_without is not None:
-            return queryset_without(name).order_by().values("pk")
-        return queryset.order_by().values("pk")
+            return queryset_without(name)
+        # The same object for every filter not set, so that they share their reads.
+        return queryset
 
-    def municipality_links(name):
-        return Practice.municipalities.through.objects.filter(id_among("practice_id", ids(name)))
-
-    def grouped(queryset, facet: str, key, label, count):
-        # One SELECT of (filter, value, label, count) rows per filter; all are sent as one
-        # UNION ALL statement, so the filters cost one round trip, not seven.
-        return (
-            queryset.order_by()
-            .annotate(
-                facet=Value(facet, output_field=CharField()),
-                key=Cast(key, CharField()),
-                label=Cast(label, CharField()),
-            )
-            .values("facet", "key", "label")
-            .annotate(count=count)
-            .values_list("facet", "key", "label", "count")
-        )
-
-    band_case = Case(
-        *[
-            When(
-                Q(municipality__population__gte=lower)
-                & (Q(municipality__population__lt=upper) if upper else Q()),
-                then=Value(value),
-            )
-            for value, _label, lower, upper in POPULATION_BANDS
-        ],
-        default=Value(""),
-        output_field=CharField(),
-    )
-    no_label = Value("", output_field=CharField())
-    parts = [
-        grouped(
-            Practice.topics.through.objects.filter(id_among("practice_id", ids("thema"))),
-            "thema",
-            F("topic__slug"),
-            F("topic__name"),
-            # A link row is unique per example and topic: no DISTINCT, so no sort of every
-            # link of the library.
-            Count("practice_id"),
-        ),
-        grouped(
-            municipality_links("kreis").filter(municipality__district__isnull=False),
-            "kreis",
-            F("municipality__district__ags_prefix"),
-            F("municipality__district__name"),
-            Count("practice_id", distinct=True),
-        ),
-        grouped(
-            municipality_links("kommune"),
-            "kommune",
-            F("municipality__slug"),
-            F("municipality__name"),
-            Count("practice_id"),  # unique per example and municipality, as topics
-        ),
-        grouped(
-            Practice.objects.filter(id_among("pk", ids("netzwerk")), network__isnull=False),
-            "netzwerk",
-            F("network__slug"),
-            F("network__name"),
-            Count("id"),
-        ),
-        grouped(
-            municipality_links("einwohner"),
-            "einwohner",
-            band_case,
-            no_label,
-            Count("practice_id", distinct=True),
-        ),
-        grouped(
-            Practice.objects.filter(id_among("pk", ids("beginn")), started_on__isnull=False),
-            "beginn",
-            ExtractYear("started_on"),
-            no_label,
-            Count("id"),
-        ),
-        # Presented or not: the examples on an agenda are few, so they are counted from the
-        # agenda items (by their index) and the others are all minus those; grouping every
-        # example by an EXISTS took 80 ms at 100,000 examples.
-        grouped(
-            agenda_items().filter(id_among("practice_id", ids("vorgestellt"))),
-            "vorgestellt",
-            Value("ja"),
-            no_label,
-            Count("practice_id", distinct=True),
-        ),
-        grouped(
-            Practice.objects.filter(id_among("pk", ids("vorgestellt"))),
-            "vorgestellt",
-            Value("alle"),
-            no_label,
-            Count("id"),
-        ),
-    ]
     rows: dict[str, list[tuple[str, str, int]]] = {}
-    statement = parts[0].union(*parts[1:], all=True)
     with _index_lookups_only(window):
-        for facet, key, label, count in statement:
+        for facet, key, label, count in facet_rows(ids):
             rows.setdefault(facet, []).append((key, label, count))
     band_counts = {key: count for key, _label, count in rows.get("einwohner", [])}
     presented = {key: count for key, _label, count in rows.get("vorgestellt", [])}

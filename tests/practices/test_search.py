@@ -161,6 +161,57 @@ def test_search_window_ids_reach_the_filter_counts_as_one_array(corpus, represen
     assert not any(re.search(r"IN \((\d+, ){20}", sql) for sql in counts)
 
 
+def test_search_window_counts_set_filters_as_if_unset_and_others_within_the_result(
+    representative_user,
+):
+    """With a municipality chosen, its list still offers the other municipalities the
+    search finds (with their numbers), while topics count within the narrowed result."""
+    lennestadt = MunicipalityFactory(name="Lennestadt", slug="lennestadt", population=17000)
+    wenden = MunicipalityFactory(name="Wenden", slug="wenden", population=24000)
+    housing = TopicFactory(name="Wohnen", slug="wohnen")
+    work = TopicFactory(name="Arbeit", slug="arbeit")
+    IndexedPracticeFactory(
+        title="Neubürgerempfang Lennestadt", municipalities=[lennestadt], topics=[housing]
+    )
+    for number in range(2):
+        IndexedPracticeFactory(
+            title=f"Neubürgerbrief Wenden {number}", municipalities=[wenden], topics=[work]
+        )
+    IndexedPracticeFactory(title="Fachkräftemesse", municipalities=[wenden], topics=[work])
+
+    result = practice_search(
+        user=representative_user, params={"q": "Neubürger", "kommune": "lennestadt"}
+    )
+    facets = {facet.name: facet for facet in result.facets}
+
+    assert {o.value: o.count for o in facets["kommune"].options} == {"wenden": 2, "lennestadt": 1}
+    assert [o.value for o in facets["kommune"].options if o.selected] == ["lennestadt"]
+    assert {o.value: o.count for o in facets["thema"].options} == {"wohnen": 1}
+    assert {o.value: o.count for o in facets["einwohner"].options} == {"10000-20000": 1}
+    assert {o.value: o.count for o in facets["vorgestellt"].options} == {"nein": 1}
+
+
+def test_search_window_reads_its_municipality_links_once_for_all_counts(
+    municipality, representative_user
+):
+    """The district, municipality and population counts of a window share one read of its
+    links (a WITH query); the whole library's counts join their own, which PostgreSQL may
+    run in parallel."""
+    IndexedPracticeFactory(title="Neubürgerempfang", municipalities=[municipality])
+
+    with CaptureQueriesContext(connection) as searched:
+        practice_search(user=representative_user, params={"q": "Neubürger"})
+    with CaptureQueriesContext(connection) as listed:
+        practice_search(user=representative_user, params={"thema": "wohnen"})
+    window_counts = next(q["sql"] for q in searched if "SELECT 'kommune'" in q["sql"])
+    library_counts = next(q["sql"] for q in listed if "SELECT 'kommune'" in q["sql"])
+
+    assert window_counts.count('FROM "practices_practice_municipalities"') == 1
+    assert "AS MATERIALIZED" in window_counts
+    assert library_counts.count('FROM "practices_practice_municipalities"') == 3
+    assert not library_counts.startswith("WITH")
+
+
 def test_search_vector_stays_in_the_row_and_long_texts_go_beside_it():
     """The layout a text search relies on (migration 0009): testing a row's vector reads
     one page, not the TOAST table."""
@@ -205,7 +256,7 @@ def test_search_window_filter_counts_get_index_lookup_costs_for_that_statement_o
 
     statements = [q["sql"] for q in queries]
     (setting,) = _planner_settings(queries)
-    counts = next(sql for sql in statements if "'kommune' AS" in sql)
+    counts = next(sql for sql in statements if "SELECT 'kommune'" in sql)
     assert statements.index(setting) < statements.index(counts)
     assert "max_parallel_workers_per_gather" in setting
     facets = {facet.name: facet for facet in result.facets}
@@ -221,5 +272,5 @@ def test_library_without_search_text_counts_filters_with_the_connections_setting
     with CaptureQueriesContext(connection) as queries:
         practice_search(user=representative_user, params={"thema": "x"})
 
-    assert any("'kommune' AS" in q["sql"] for q in queries)
+    assert any("SELECT 'kommune'" in q["sql"] for q in queries)
     assert not _planner_settings(queries)
