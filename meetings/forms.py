@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import LeanRadioSelect, LeanSelect
 from meetings.models import (
     FIRST_MEETING_YEAR,
     LAST_MEETING_YEAR,
@@ -281,7 +282,8 @@ class ResponseForm(forms.Form):
             for choice in Invitation.Response.choices
             if choice[0] != Invitation.Response.OPEN
         ],
-        widget=forms.RadioSelect,
+        # On every invited person's meeting page: written without a template per button.
+        widget=LeanRadioSelect,
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
 
@@ -304,7 +306,9 @@ class FetchedOnceChoiceIterator(forms.models.ModelChoiceIterator):
 
 class SubstituteForm(forms.Form):
     substitute = forms.ModelChoiceField(
-        label=_("Colleague who takes part instead"), queryset=Representative.objects.none()
+        label=_("Colleague who takes part instead"),
+        queryset=Representative.objects.none(),
+        widget=LeanSelect,
     )
     substitute.iterator = FetchedOnceChoiceIterator
     note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)

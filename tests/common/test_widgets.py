@@ -1,9 +1,10 @@
-"""LeanSelect writes the same markup as Django's Select, without a template per option."""
+"""LeanSelect and LeanRadioSelect write the same markup as Django's widgets, without a
+template per option."""
 
 from django import forms
 from django.test.html import parse_html
 
-from common.widgets import LeanSelect
+from common.widgets import LeanRadioSelect, LeanSelect
 
 CHOICES = [("", "Alle"), ("1", "Märkischer Kreis"), ("2", 'Olpe <"Süd">')]
 
@@ -34,3 +35,28 @@ def test_lean_select_matches_django_select_with_option_groups():
     groups = [("Sauerland", [("1", "Meschede"), ("2", "Brilon")]), ("3", "Olpe")]
     expected, lean = _both("2", choices=groups)
     assert lean == expected
+
+
+RESPONSES = [("accepted", "Zusage"), ("declined", 'Absage <"sicher">'), ("tentative", "Vielleicht")]
+
+
+def _both_radios(value, attrs=None):
+    django_radio = forms.RadioSelect(choices=RESPONSES).render("response", value, attrs=attrs)
+    lean = LeanRadioSelect(choices=RESPONSES).render("response", value, attrs=attrs)
+    return parse_html(django_radio), parse_html(lean)
+
+
+def test_lean_radio_select_matches_django_radio_select_with_a_checked_button():
+    expected, lean = _both_radios("declined", attrs={"id": "id_response", "required": True})
+    assert lean == expected
+
+
+def test_lean_radio_select_matches_django_radio_select_without_id_or_value():
+    expected, lean = _both_radios(None)
+    assert lean == expected
+
+
+def test_lean_radio_select_escapes_labels():
+    html = LeanRadioSelect(choices=RESPONSES).render("response", None)
+    assert "Absage &lt;&quot;sicher&quot;&gt;" in html
+    assert '<"sicher">' not in html
