@@ -17,8 +17,9 @@ def can_view_meeting(user, meeting) -> bool:
 
 
 def is_invited(user, meeting, invitations=None) -> bool:
-    """``invitations``: the meeting's invitations with their representatives, when the page
-    has loaded them anyway; otherwise one query asks (never one per invitation)."""
+    """``invitations``: invitations of the meeting with their representatives that include
+    any of the user's, when the page has them anyway (the meeting page: the viewer's own);
+    otherwise one query asks (never one per invitation)."""
     if not user.is_authenticated:
         return False
     if invitations is None:

@@ -218,12 +218,6 @@ def meeting_detail_get(*, meeting_id: int) -> Meeting:
                 queryset=Document.objects.only(*DOCUMENT_FIELDS),
                 to_attr="all_documents",
             ),
-            Prefetch(
-                "invitations",
-                queryset=Invitation.objects.select_related("representative", "on_behalf_of").only(
-                    *INVITATION_FIELDS
-                ),
-            ),
         )
         .get(pk=meeting_id)
     )
@@ -279,27 +273,51 @@ def agenda_with_times(*, meeting: Meeting, items=None) -> list[TimedAgendaItem]:
     return result
 
 
-def participating_municipalities(*, meeting: Meeting) -> list[Municipality]:
-    """Municipalities with at least one acceptance (held meetings: attendance)."""
-    invitations = list(meeting.invitations.all())
-    if meeting.state == Meeting.State.HELD and any(i.attended for i in invitations):
-        chosen = [i for i in invitations if i.attended]
+@dataclass(frozen=True)
+class Participant:
+    """A municipality taking part in a meeting, as its page names it."""
+
+    municipality_id: int
+    name: str
+
+
+def participating_municipalities(*, meeting: Meeting) -> list[Participant]:
+    """Municipalities with at least one acceptance (held meetings: attendance).
+
+    Read as rows of the accepted or attended invitations only: the page names the
+    municipalities, and building every invitation with its person and municipality as model
+    instances (150 for 50 invitations) was a third of the meeting page's query time.
+    """
+    rows = list(
+        meeting.invitations.filter(Q(response=Invitation.Response.ACCEPTED) | Q(attended=True))
+        .order_by()
+        .values_list("on_behalf_of_id", "on_behalf_of__name", "response", "attended")
+    )
+    if meeting.state == Meeting.State.HELD and any(attended for *_rest, attended in rows):
+        chosen = [row for row in rows if row[3]]
     else:
-        chosen = [i for i in invitations if i.response == Invitation.Response.ACCEPTED]
-    seen = {}
-    for invitation in chosen:
-        seen.setdefault(invitation.on_behalf_of_id, invitation.on_behalf_of)
-    return sorted(seen.values(), key=lambda municipality: municipality.name)
+        chosen = [row for row in rows if row[2] == Invitation.Response.ACCEPTED]
+    names = {municipality_id: name for municipality_id, name, _response, _attended in chosen}
+    return sorted(
+        (Participant(municipality_id, name) for municipality_id, name in names.items()),
+        key=lambda participant: participant.name,
+    )
 
 
-def invitation_of_user(*, meeting: Meeting, user, invitations=None) -> Invitation | None:
+def invitation_of_user(*, meeting: Meeting, user) -> Invitation | None:
+    """The user's invitation to the meeting, with its person and municipality (one query)."""
     if not user.is_authenticated:
         return None
-    invitations = meeting.invitations.all() if invitations is None else invitations
-    for invitation in invitations:
-        if invitation.representative.user_id == user.pk:
-            return invitation
-    return None
+    invitation = (
+        meeting.invitations.filter(representative__user=user)
+        .select_related("representative", "on_behalf_of")
+        .only(*INVITATION_FIELDS)
+        .order_by("pk")
+        .first()
+    )
+    if invitation is not None:
+        invitation.meeting = meeting  # the caller's, already loaded
+    return invitation
 
 
 ACTION_ITEM_RELATED = ("owner_municipality", "owner_representative", "meeting", "meeting__series")

@@ -84,17 +84,17 @@ def meeting_detail(request, pk):
         raise Http404 from error
     if not permissions.can_view_meeting(request.user, meeting):
         raise PermissionDenied
-    invitations = list(meeting.invitations.all())
-    invitation = selectors.invitation_of_user(
-        meeting=meeting, user=request.user, invitations=invitations
-    )
+    invitation = selectors.invitation_of_user(meeting=meeting, user=request.user)
     minutes = selectors.minutes_of(meeting=meeting)
     context = {
         "meeting": meeting,
         "agenda": selectors.agenda_with_times(meeting=meeting),
         "invitation": invitation,
         "can_manage": permissions.can_manage_meetings(request.user),
-        "show_online_link": permissions.can_see_online_link(request.user, meeting, invitations),
+        # The viewer's own invitation is all that tells whether they are invited.
+        "show_online_link": permissions.can_see_online_link(
+            request.user, meeting, [invitation] if invitation else []
+        ),
         "minutes": minutes
         if permissions.can_view_minutes(request.user, meeting, minutes)
         else None,

@@ -16,6 +16,7 @@ from tests.factories import (
     HeldMeetingFactory,
     InvitationFactory,
     MeetingFactory,
+    MunicipalityFactory,
     RepresentativeFactory,
 )
 from tests.meetings.factories import ActionItemFactory, DocumentFactory, MinutesFactory
@@ -533,3 +534,39 @@ def test_query_count_of_the_staff_agenda_page_stays_constant(client_for, staff_u
     large = _count_queries(client, reverse("meetings:agenda", args=[large_meeting.pk]))
 
     assert small == large
+
+
+def _participants(client, meeting):
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    section = page.split('id="participants-heading"', 1)[1].split("</section>", 1)[0]
+    return [name.split("</li>")[0] for name in section.split("<li>")[1:]]
+
+
+def test_meeting_page_names_each_accepting_municipality_once_in_order(client_for, staff_user):
+    meeting = MeetingFactory()
+    olpe = MunicipalityFactory(name="Olpe")
+    altena = MunicipalityFactory(name="Altena")
+    for municipality in [olpe, olpe, altena]:
+        InvitationFactory(
+            meeting=meeting,
+            representative=RepresentativeFactory(municipality=municipality),
+            response=Invitation.Response.ACCEPTED,
+        )
+    InvitationFactory(meeting=meeting, response=Invitation.Response.DECLINED)
+    InvitationFactory(meeting=meeting, response=Invitation.Response.TENTATIVE)
+
+    assert _participants(client_for(staff_user), meeting) == ["Altena", "Olpe"]
+
+
+def test_held_meeting_page_names_the_municipalities_that_attended(client_for, staff_user):
+    meeting = HeldMeetingFactory()
+    came = MunicipalityFactory(name="Wenden")
+    InvitationFactory(
+        meeting=meeting,
+        representative=RepresentativeFactory(municipality=came),
+        response=Invitation.Response.DECLINED,
+        attended=True,
+    )
+    InvitationFactory(meeting=meeting, response=Invitation.Response.ACCEPTED, attended=False)
+
+    assert _participants(client_for(staff_user), meeting) == ["Wenden"]
