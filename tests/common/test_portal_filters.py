@@ -27,6 +27,8 @@ def test_minutes_speaks_german():
         assert _rendered("{{ 1|minutes }} / {{ 25|minutes }}") == "1 Minute / 25 Minuten"
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("format_name", ["DATETIME_FORMAT", "SHORT_DATE_FORMAT", "H:i"])
 @pytest.mark.parametrize(
     "moment",
     [
@@ -35,13 +37,23 @@ def test_minutes_speaks_german():
         datetime(2026, 3, 29, 1, 15, 30, 250, tzinfo=UTC),  # the hour the clocks go forward
     ],
 )
-def test_clock_time_matches_the_date_and_time_filters_in_berlin(moment):
-    both = "<time datetime=\"{{ value|date:'c' }}\">{{ value|time:'H:i' }}</time>"
+def test_time_element_matches_the_date_filters_in_berlin(moment, format_name, language):
+    both = "<time datetime=\"{{ value|date:'c' }}\">{{ value|date:format_name }}</time>"
+    with translation.override(language):
+        lean = _rendered(
+            "{{ value|time_element:format_name }}", value=moment, format_name=format_name
+        )
+        assert lean == _rendered(both, value=moment, format_name=format_name)
 
-    assert _rendered("{{ value|clock_time }}", value=moment) == _rendered(both, value=moment)
+
+def test_time_element_writes_the_local_clock_and_german_date():
+    with translation.override("de"):
+        html = _rendered(
+            '{{ value|time_element:"DATETIME_FORMAT" }}',
+            value=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+        )
+    assert html == '<time datetime="2026-12-03T10:00:00+01:00">3. Dezember 2026 10:00</time>'
 
 
-def test_clock_time_uses_the_local_clock():
-    assert ">10:00</time>" in _rendered(
-        "{{ value|clock_time }}", value=datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-    )
+def test_time_element_of_nothing_is_empty():
+    assert _rendered("{{ value|time_element }}", value=None) == ""
