@@ -103,19 +103,21 @@ class Facet:
     label: str
     options: list[FacetOption] = field(default_factory=list)
     selected: str = ""
+    # The <option> elements, written once when the facet is built (see _options_html), so
+    # that counts cached per library version carry their markup too.
+    options_html: SafeString = field(default_factory=SafeString)
 
-    @property
-    def options_html(self) -> SafeString:
-        """The <option> elements, written in Python: up to 100 per filter through the
-        template language cost a library page several milliseconds (as common.widgets)."""
-        return mark_safe(  # noqa: S308 - option_html escapes every value and label
-            "".join(
-                option_html(
-                    option.value, f"{option.label} ({option.count})", selected=option.selected
-                )
-                for option in self.options
-            )
+
+def _options_html(options: list[FacetOption]) -> SafeString:
+    """The <option> elements, written in Python: up to 100 per filter through the template
+    language cost a library page several milliseconds (as common.widgets), and joining them
+    on every view of the cached counts another 0.7 ms."""
+    return mark_safe(  # noqa: S308 - option_html escapes every value and label
+        "".join(
+            option_html(option.value, f"{option.label} ({option.count})", selected=option.selected)
+            for option in options
         )
+    )
 
 
 @dataclass
@@ -156,7 +158,13 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
         options.append(FacetOption(selected, selected, 0))
     for option in options:
         option.selected = option.value == selected
-    return Facet(name=name, label=label, options=options, selected=selected)
+    return Facet(
+        name=name,
+        label=label,
+        options=options,
+        selected=selected,
+        options_html=_options_html(options),
+    )
 
 
 def _by_label(rows):
