@@ -149,11 +149,14 @@ FACET_OPTION_LIMIT = 100
 
 
 def _facet(name: str, label, rows, selected: str) -> Facet:
-    options = [FacetOption(str(value), str(text), count) for value, text, count in rows if value]
-    if len(options) > FACET_OPTION_LIMIT:
-        order = {id(option): index for index, option in enumerate(options)}
-        top = sorted(options, key=lambda option: -option.count)[:FACET_OPTION_LIMIT]
-        options = sorted(top, key=lambda option: order[id(option)])
+    rows = [row for row in rows if row[0]]
+    if len(rows) > FACET_OPTION_LIMIT:
+        # The values with the most examples (equal counts in the list's order: sorted() is
+        # stable), chosen among the rows: a search window's 500 municipalities would
+        # otherwise each become an option only to be dropped.
+        top = {id(row) for row in sorted(rows, key=lambda row: -row[2])[:FACET_OPTION_LIMIT]}
+        rows = [row for row in rows if id(row) in top]
+    options = [FacetOption(str(value), str(text), count) for value, text, count in rows]
     if selected and selected not in {option.value for option in options}:
         options.append(FacetOption(selected, selected, 0))
     for option in options:
