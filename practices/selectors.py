@@ -155,7 +155,8 @@ def _facet(name: str, label, rows, selected: str) -> Facet:
         # stable), chosen among the rows: a search window's 500 municipalities would
         # otherwise each become an option only to be dropped.
         top = {id(row) for row in sorted(rows, key=lambda row: -row[2])[:FACET_OPTION_LIMIT]}
-        rows = [row for row in rows if id(row) in top]
+        # The chosen value stays too, with its name and count, where the order puts it.
+        rows = [row for row in rows if id(row) in top or str(row[0]) == selected]
     options = [FacetOption(str(value), str(text), count) for value, text, count in rows]
     if selected and selected not in {option.value for option in options}:
         options.append(FacetOption(selected, selected, 0))
