@@ -382,9 +382,15 @@ def _visibility_scope(user) -> str:
     return "member" if member_permissions.is_member(user) else "public"
 
 
+# The shape of what is cached (pickled Facet objects): raised when it changes, so that a
+# process of the new code never reads an entry that one of the old code wrote during a
+# rolling deploy (2: Facet.options_html became a field).
+CACHE_FORMAT = 2
+
+
 def _cache_key(kind: str, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"practices:{kind}:{library_version()}:{digest}"
+    return f"practices:{kind}:v{CACHE_FORMAT}:{library_version()}:{digest}"
 
 
 def _list_facets(*, queryset, selected, user, queryset_without) -> list[Facet]:
