@@ -305,14 +305,21 @@ def participating_municipalities(*, meeting: Meeting) -> list[Participant]:
 
 
 def invitation_of_user(*, meeting: Meeting, user) -> Invitation | None:
-    """The user's invitation to the meeting, with its person and municipality (one query)."""
+    """The user's invitation to the meeting, with its person and municipality (one query).
+
+    A user can hold several person records (an ended one for a former municipality, say);
+    when more than one is invited, the current record's invitation is the one they answer,
+    then the first in the page's order (municipality, surname).
+    """
     if not user.is_authenticated:
         return None
+    current = Representative.objects.current().filter(pk=OuterRef("representative_id"))
     invitation = (
         meeting.invitations.filter(representative__user=user)
         .select_related("representative", "on_behalf_of")
         .only(*INVITATION_FIELDS)
-        .order_by("pk")
+        .alias(is_current=Exists(current))
+        .order_by("-is_current", "on_behalf_of__name", "representative__last_name", "pk")
         .first()
     )
     if invitation is not None:

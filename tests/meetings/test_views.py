@@ -18,6 +18,7 @@ from tests.factories import (
     MeetingFactory,
     MunicipalityFactory,
     RepresentativeFactory,
+    UserFactory,
 )
 from tests.meetings.factories import ActionItemFactory, DocumentFactory, MinutesFactory
 
@@ -570,3 +571,25 @@ def test_held_meeting_page_names_the_municipalities_that_attended(client_for, st
     InvitationFactory(meeting=meeting, response=Invitation.Response.ACCEPTED, attended=False)
 
     assert _participants(client_for(staff_user), meeting) == ["Wenden"]
+
+
+def test_meeting_page_offers_the_invitation_of_the_users_current_person_record(client_for):
+    """A user who moved from Zell to Arnsberg, invited under both records, answers for
+    Arnsberg (the current record), although Zell's invitation is older."""
+    user = UserFactory()
+    meeting = MeetingFactory()
+    former = RepresentativeFactory(
+        user=user,
+        municipality=MunicipalityFactory(name="Zell"),
+        starts_on=timezone.localdate() - timedelta(days=800),
+        ends_on=timezone.localdate() - timedelta(days=30),
+    )
+    current = RepresentativeFactory(user=user, municipality=MunicipalityFactory(name="Arnsberg"))
+    InvitationFactory(meeting=meeting, representative=former)
+    mine = InvitationFactory(meeting=meeting, representative=current)
+
+    response = client_for(user).get(reverse("meetings:detail", args=[meeting.pk]))
+
+    assert response.context["invitation"] == mine
+    section = response.content.decode().split('id="response-heading"', 1)[1]
+    assert "Arnsberg" in section.split("</p>", 1)[0]
