@@ -1,6 +1,6 @@
 """The agenda's filters write what the template tags they replace wrote."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import engines
@@ -57,3 +57,14 @@ def test_time_element_writes_the_local_clock_and_german_date():
 
 def test_time_element_of_nothing_is_empty():
     assert _rendered("{{ value|time_element }}", value=None) == ""
+
+
+@pytest.mark.parametrize("format_name", ["DATE_FORMAT", "SHORT_DATE_FORMAT"])
+@pytest.mark.parametrize("value", [date(2026, 12, 3), datetime(2026, 12, 3, 10, 0)])
+def test_time_element_matches_the_date_filters_for_dates_and_naive_times(value, format_name):
+    both = "<time datetime=\"{{ value|date:'c' }}\">{{ value|date:format_name }}</time>"
+    with translation.override("de"):
+        lean = _rendered(
+            "{{ value|time_element:format_name }}", value=value, format_name=format_name
+        )
+        assert lean == _rendered(both, value=value, format_name=format_name)

@@ -573,6 +573,18 @@ def test_held_meeting_page_names_the_municipalities_that_attended(client_for, st
     assert _participants(client_for(staff_user), meeting) == ["Wenden"]
 
 
+def test_held_meeting_without_attendance_names_the_accepting_municipalities(client_for, staff_user):
+    meeting = HeldMeetingFactory()
+    InvitationFactory(
+        meeting=meeting,
+        representative=RepresentativeFactory(municipality=MunicipalityFactory(name="Olpe")),
+        response=Invitation.Response.ACCEPTED,
+    )
+    InvitationFactory(meeting=meeting, response=Invitation.Response.DECLINED)
+
+    assert _participants(client_for(staff_user), meeting) == ["Olpe"]
+
+
 def test_meeting_page_offers_the_invitation_of_the_users_current_person_record(client_for):
     """A user who moved from Zell to Arnsberg, invited under both records, answers for
     Arnsberg (the current record), although Zell's invitation is older."""
