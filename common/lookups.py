@@ -10,8 +10,9 @@ class AnyOfArray(Lookup):
     (PostgreSQL), written as the array's text form.
 
     psycopg writes a list of integers element by element in Python: 0.34 ms for 500 ids,
-    and a search page binds its window nine times (about 3 ms a page). The same array as
-    text, ``'{1,2,3}'``, cast to the column's type, is one string parameter (6 µs).
+    and a search page binds its window several times. The same array as text,
+    ``'{1,2,3}'`` (int_array_text), cast to the column's type, is one string parameter
+    (6 µs).
     """
 
     # Used as an expression, not registered on fields. The right-hand side is the array's
@@ -36,4 +37,10 @@ def id_among(field: str, ids) -> Q | Lookup:
     if isinstance(ids, QuerySet) or connection.vendor != "postgresql":
         return Q(**{f"{field}__in": ids})
     # int() first: only integers reach the array's text.
-    return AnyOfArray(F(field), "{" + ",".join(str(int(value)) for value in ids) + "}")
+    return AnyOfArray(F(field), int_array_text(ids))
+
+
+def int_array_text(ids) -> str:
+    """PostgreSQL's text form of an integer array, ``'{1,2,3}'``, to bind as one parameter
+    and cast (``%s::bigint[]``); int() first, so only integers reach it."""
+    return "{" + ",".join(str(int(value)) for value in ids) + "}"

@@ -9,10 +9,15 @@ from common.widgets import LeanRadioSelect, LeanSelect
 CHOICES = [("", "Alle"), ("1", "Märkischer Kreis"), ("2", 'Olpe <"Süd">')]
 
 
+def _rendered_by_both(django_widget, lean_widget, name, value, attrs, choices):
+    """(Django's markup, the lean widget's markup), parsed for comparison."""
+    expected = django_widget(choices=choices).render(name, value, attrs=attrs)
+    lean = lean_widget(choices=choices).render(name, value, attrs=attrs)
+    return parse_html(expected), parse_html(lean)
+
+
 def _both(value, attrs=None, choices=CHOICES):
-    django_select = forms.Select(choices=choices).render("kreis", value, attrs=attrs)
-    lean = LeanSelect(choices=choices).render("kreis", value, attrs=attrs)
-    return parse_html(django_select), parse_html(lean)
+    return _rendered_by_both(forms.Select, LeanSelect, "kreis", value, attrs, choices)
 
 
 def test_lean_select_matches_django_select_with_a_selected_option():
@@ -41,9 +46,9 @@ RESPONSES = [("accepted", "Zusage"), ("declined", 'Absage <"sicher">'), ("tentat
 
 
 def _both_radios(value, attrs=None):
-    django_radio = forms.RadioSelect(choices=RESPONSES).render("response", value, attrs=attrs)
-    lean = LeanRadioSelect(choices=RESPONSES).render("response", value, attrs=attrs)
-    return parse_html(django_radio), parse_html(lean)
+    return _rendered_by_both(
+        forms.RadioSelect, LeanRadioSelect, "response", value, attrs, RESPONSES
+    )
 
 
 def test_lean_radio_select_matches_django_radio_select_with_a_checked_button():
